@@ -127,6 +127,18 @@ describe('readPickle on Python-2-style pickles (protocol 2, BINSTRING / SHORT_BI
     expect(refs[46]).toMatchObject({ ref_id: 139, split: 'train', sent_ids: [2078, 2079] });
   });
 
+  it('protocol 0 as Python 2 wrote it: quoted STRING escapes, I01/I00 booleans, L...L longs, PUT/GET', () => {
+    // Checked once against CPython: pickle.loads(data, encoding='bytes') gives the same values.
+    const data = bytes(
+      "(lp0\n(dp1\nS'sent'\np2\nS'caf\\xc3\\xa9 \\'q\\' \\\\ \\n'\np3\nsS'ok'\np4\nI01\nsS'no'\np5\nI00\n" +
+        "sS'n'\np6\nL12345678901234567890L\nsS'f'\np7\nF-1.25\nsS'u'\np8\nVna\xefve \\u2615\np9\nsg2\ng3\nsa(I7\nS\"dq\"\ntp10\na.",
+    );
+    expect(readPickle(data)).toEqual([
+      { sent: "café 'q' \\ \n", ok: true, no: false, n: 12345678901234567890n, f: -1.25, u: 'naïve ☕' },
+      [7, 'dq'],
+    ]);
+  });
+
   it('decodePy2Str: UTF-8 when valid, latin-1 otherwise', () => {
     expect(decodePy2Str(Uint8Array.from([0xe2, 0x98, 0x95]))).toBe('☕');
     expect(decodePy2Str(Uint8Array.from([0xe9, 0x74, 0xe9]))).toBe('été');
