@@ -1,6 +1,6 @@
 // `groundcam data`: `validate` a manifest and `import` datasets from their official formats.
 import type { Command } from '@commander-js/extra-typings';
-import { Option } from '@commander-js/extra-typings';
+import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { UserError } from '../util/errors.js';
 import { VALIDATE_DEFAULTS } from '../data/validate.js';
 import { registerImportFlickr30k } from './data-import-flickr30k.js';
@@ -16,12 +16,12 @@ export const IMPORT_FORMATS: Array<(importCommand: Command) => void> = [
 
 const nonNegative = (v: string): number => {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new UserError(`expected a number >= 0, got "${v}"`);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number >= 0.');
   return n;
 };
 const positiveInt = (v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`expected a whole number >= 1, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1.');
   return n;
 };
 

@@ -5,9 +5,9 @@
 // out-of-band buffers (NEXT_BUFFER, READONLY_BUFFER). Nothing in a pickle is ever executed.
 //
 // Python → JavaScript:
-// - dict → plain object (null prototype); str keys as they are, bytes keys (Python 2 str) decoded as
-//   below, int keys in decimal; other key types (tuple, float, None, bool) are refused, as are two
-//   keys that would read the same.
+// - dict → plain object (a "__proto__" key becomes an own property, never the prototype); str keys
+//   as they are, bytes keys (Python 2 str) decoded as below, int keys in decimal; other key types
+//   (tuple, float, None, bool) are refused, as are a str and an int key that would read the same.
 // - list and tuple → array (tuples frozen); set and frozenset → Set.
 // - Python 3 str and Python 2 unicode → string.
 // - Python 2 str (STRING, BINSTRING, SHORT_BINSTRING): bytes decoded as UTF-8 when they are valid
@@ -199,8 +199,13 @@ export function readPickle(data: Uint8Array, options: PickleReadOptions = {}): P
   const opts = { ...PICKLE_READ_DEFAULTS, ...options };
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const stack: StackItem[] = [];
-  const memo = new Map<number, PyValue>();
-  const keyKinds = new WeakMap<object, Map<string, 'str' | 'int'>>();
+  // Bytes as a Buffer view (no copy), for fast latin-1 slices of ASCII strings.
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  // The memo as an array (indices are dense in practice); `memoSize` counts the stored entries.
+  const memo: (PyValue | undefined)[] = [];
+  let memoSize = 0;
+  // Dict keys that came from ints, per dict (only dicts that have any): str and int keys must not collide.
+  const intKeys = new WeakMap<object, Set<string>>();
   let pos = 0;
   let opAt = 0;
   let opName = '';
@@ -216,6 +221,23 @@ export function readPickle(data: Uint8Array, options: PickleReadOptions = {}): P
     const b = data.subarray(pos, pos + n);
     pos += n;
     return b;
+  };
+  /** Reads n bytes of text: ASCII directly, else UTF-8 (or, for Python 2 str, UTF-8-or-latin-1). */
+  const text = (n: number, py2: boolean): PyValue => {
+    need(n);
+    const start = pos;
+    pos += n;
+    if (py2 && opts.py2str === 'bytes') return Uint8Array.from(data.subarray(start, pos));
+    let ascii = true;
+    for (let i = start; i < pos; i++) {
+      if (data[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return buf.toString('latin1', start, pos);
+    const bytes = data.subarray(start, pos);
+    return py2 ? decodePy2Str(bytes) : utf8(bytes);
   };
   const u8 = (): number => {
     need(1);
@@ -297,17 +319,21 @@ export function readPickle(data: Uint8Array, options: PickleReadOptions = {}): P
     if (!isDict(dict)) fail('SETITEM(S) on something that is not a dict');
     const d = dict as { [key: string]: PyValue };
     if (items.length % 2 !== 0) fail('odd number of items for a dict');
-    let kinds = keyKinds.get(d);
-    if (kinds === undefined) keyKinds.set(d, (kinds = new Map()));
     for (let i = 0; i < items.length; i += 2) {
-      const key = dictKey(items[i]!);
-      const kind = typeof items[i] === 'string' || items[i] instanceof Uint8Array ? 'str' : 'int';
-      const before = kinds.get(key);
-      if (before !== undefined && before !== kind) {
+      const k = items[i]!;
+      const key = dictKey(k);
+      const ints = intKeys.get(d);
+      const fromInt = typeof k === 'number' || typeof k === 'bigint';
+      const had = Object.prototype.hasOwnProperty.call(d, key);
+      if (had && fromInt !== (ints?.has(key) ?? false)) {
         fail(`dict keys ${JSON.stringify(key)} (a str and an int) would read the same as text`);
       }
-      kinds.set(key, kind);
-      d[key] = items[i + 1]!;
+      if (fromInt) {
+        if (ints === undefined) intKeys.set(d, new Set([key]));
+        else ints.add(key);
+      }
+      if (key === '__proto__') Object.defineProperty(d, key, { value: items[i + 1]!, writable: true, enumerable: true, configurable: true });
+      else d[key] = items[i + 1]!;
     }
   };
   const appendItems = (list: PyValue, items: PyValue[]): void => {
@@ -318,11 +344,17 @@ export function readPickle(data: Uint8Array, options: PickleReadOptions = {}): P
     if (!(set instanceof Set)) fail('ADDITEMS on something that is not a set');
     for (const it of items) (set as Set<PyValue>).add(it);
   };
-  const newDict = (): { [key: string]: PyValue } => Object.create(null) as { [key: string]: PyValue };
+  const newDict = (): { [key: string]: PyValue } => ({});
   const tuple = (items: PyValue[]): PyValue => Object.freeze(items) as PyValue[];
+  const memoPut = (i: number, v: PyValue): void => {
+    if (i > data.length) fail(`memo index ${i} is larger than the whole pickle`);
+    if (memo[i] === undefined) memoSize += 1;
+    memo[i] = v;
+  };
   const memoGet = (i: number): PyValue => {
-    if (!memo.has(i)) fail(`memo index ${i} was never stored`);
-    return memo.get(i)!;
+    const v = memo[i];
+    if (v === undefined) fail(`memo index ${i} was never stored`);
+    return v as PyValue;
   };
 
   for (;;) {
@@ -384,19 +416,19 @@ export function readPickle(data: Uint8Array, options: PickleReadOptions = {}): P
       // --- memo ------------------------------------------------------------------------------
       case 0x70: // 'p' PUT
         opName = 'PUT';
-        memo.set(Number(parseDecimal(line(), opAt, opName)), top());
+        memoPut(Number(parseDecimal(line(), opAt, opName)), top());
         break;
       case 0x71: // 'q' BINPUT
         opName = 'BINPUT';
-        memo.set(u8(), top());
+        memoPut(u8(), top());
         break;
       case 0x72: // 'r' LONG_BINPUT
         opName = 'LONG_BINPUT';
-        memo.set(u32(), top());
+        memoPut(u32(), top());
         break;
       case 0x94: // MEMOIZE
         opName = 'MEMOIZE';
-        memo.set(memo.size, top());
+        memoPut(memoSize, top());
         break;
       case 0x67: // 'g' GET
         opName = 'GET';
@@ -488,12 +520,12 @@ export function readPickle(data: Uint8Array, options: PickleReadOptions = {}): P
         {
           const n = i32();
           if (n < 0) fail('negative BINSTRING length');
-          push(py2str(take(n)));
+          push(text(n, true));
         }
         break;
       case 0x55: // 'U' SHORT_BINSTRING
         opName = 'SHORT_BINSTRING';
-        push(py2str(take(u8())));
+        push(text(u8(), true));
         break;
       case 0x56: // 'V' UNICODE (raw-unicode-escape)
         opName = 'UNICODE';
@@ -507,15 +539,15 @@ export function readPickle(data: Uint8Array, options: PickleReadOptions = {}): P
         break;
       case 0x58: // 'X' BINUNICODE
         opName = 'BINUNICODE';
-        push(utf8(take(u32())));
+        push(text(u32(), false));
         break;
       case 0x8c: // SHORT_BINUNICODE
         opName = 'SHORT_BINUNICODE';
-        push(utf8(take(u8())));
+        push(text(u8(), false));
         break;
       case 0x8d: // BINUNICODE8
         opName = 'BINUNICODE8';
-        push(utf8(take(u64())));
+        push(text(u64(), false));
         break;
       case 0x42: // 'B' BINBYTES
         opName = 'BINBYTES';

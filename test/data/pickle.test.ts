@@ -207,9 +207,11 @@ describe('readPickle refuses anything that is not plain data', () => {
     expect(() => readPickle(data)).toThrow(reason);
   });
 
-  it('dicts have no prototype to pollute', () => {
-    const v = readPickle(bytes([0x80, 2], '}', 'U', [9], '__proto__', '}', 's.')) as Record<string, PyValue>;
+  it('a "__proto__" key is an ordinary own property, never the prototype', () => {
+    const v = readPickle(bytes([0x80, 2], '}', 'U', [9], '__proto__', '}', 'U', [1], 'x', 'K', [1], 's', 's.')) as Record<string, PyValue>;
     expect(Object.keys(v)).toEqual(['__proto__']);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(v, '__proto__')?.value).toEqual({ x: 1 });
+    expect((v as { x?: unknown }).x).toBeUndefined();
   });
 });

@@ -52,7 +52,8 @@ const PY_WHITESPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2
 export function parseFlickrSentences(text: string): FlickrSentence[] {
   const out: FlickrSentence[] = [];
   // Python's text mode reads \r\n and a lone \r as line ends (universal newlines).
-  for (const sentence of text.replace(/\r\n?/g, '\n').split('\n')) {
+  // (A leading byte-order mark is dropped; the official files have none.)
+  for (const sentence of text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n')) {
     if (sentence === '') continue;
     const words: string[] = [];
     const phrases: FlickrPhrase[] = [];

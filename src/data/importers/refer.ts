@@ -79,7 +79,7 @@ const posInt = (v: unknown): number | undefined => (Number.isInteger(v) && (v as
 async function readInstances(file: string, report: ImportReport) {
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    json = JSON.parse((await readFile(file, 'utf8')).replace(/^\uFEFF/, ''));
   } catch (err) {
     throw new UserError(`${file}: cannot read it as JSON (${(err as Error).message})`);
   }

@@ -56,7 +56,7 @@ export async function* importSpatialSense(options: SpatialSenseImportOptions, re
   }
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    json = JSON.parse((await readFile(file, 'utf8')).replace(/^\uFEFF/, ''));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(
