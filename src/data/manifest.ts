@@ -27,9 +27,12 @@ export interface Instance extends ManifestRow {
   heatmapPath?: string;
 }
 
+/** Why a line is unusable: not JSON, not a manifest row, or an id already used on an earlier line. */
+export type ManifestLineProblem = 'json' | 'schema' | 'duplicate-id';
+
 export type ManifestEntry =
   | { ok: true; line: number; instance: Instance }
-  | { ok: false; line: number; error: string };
+  | { ok: false; line: number; error: string; code: ManifestLineProblem };
 
 /** A problem with a manifest as a whole or with one of its lines; `line` is 1-based. */
 export class ManifestError extends Error {
@@ -98,7 +101,16 @@ export async function* readManifest(file: string): AsyncGenerator<ManifestEntry>
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   const seen = new Map<string, number>();
   let line = 0;
-  for await (const raw of lines) {
+  const iterator = lines[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<string>;
+    try {
+      next = await iterator.next();
+    } catch (err) {
+      throw new ManifestError(file, line + 1, `cannot read: ${(err as Error).message}`);
+    }
+    if (next.done) break;
+    const raw = next.value;
     line += 1;
     const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
     if (text.trim() === '') continue;
@@ -106,17 +118,17 @@ export async function* readManifest(file: string): AsyncGenerator<ManifestEntry>
     try {
       value = JSON.parse(text);
     } catch (err) {
-      yield { ok: false, line, error: `not valid JSON (${(err as Error).message})` };
+      yield { ok: false, line, error: `not valid JSON (${(err as Error).message})`, code: 'json' };
       continue;
     }
     const row = parseRow(value);
     if (typeof row === 'string') {
-      yield { ok: false, line, error: row };
+      yield { ok: false, line, error: row, code: 'schema' };
       continue;
     }
     const first = seen.get(row.id);
     if (first !== undefined) {
-      yield { ok: false, line, error: `duplicate id "${row.id}" (first on line ${first})` };
+      yield { ok: false, line, error: `duplicate id "${row.id}" (first on line ${first})`, code: 'duplicate-id' };
       continue;
     }
     seen.set(row.id, line);
@@ -129,13 +141,20 @@ export async function* readManifest(file: string): AsyncGenerator<ManifestEntry>
 /** Writes manifest rows as JSON Lines, with backpressure; `close()` resolves once everything is on disk. */
 export class ManifestWriter {
   private readonly out: WriteStream;
+  private error: Error | undefined;
+  private closed = false;
   count = 0;
 
   constructor(readonly file: string) {
     this.out = createWriteStream(file, { encoding: 'utf8' });
+    this.out.on('error', (err) => {
+      this.error ??= new ManifestError(file, undefined, `cannot write: ${err.message}`);
+    });
   }
 
   async write(row: ManifestRow): Promise<void> {
+    if (this.error) throw this.error;
+    if (this.closed) throw new ManifestError(this.file, undefined, 'write after close');
     const ordered: ManifestRow = { id: row.id, image: row.image } as ManifestRow;
     if (row.width !== undefined) ordered.width = row.width;
     if (row.height !== undefined) ordered.height = row.height;
@@ -143,12 +162,35 @@ export class ManifestWriter {
     ordered.boxes = row.boxes;
     if (row.meta !== undefined) ordered.meta = row.meta;
     if (row.heatmap !== undefined) ordered.heatmap = row.heatmap;
+    const text = JSON.stringify(ordered) + '\n';
     this.count += 1;
-    if (!this.out.write(JSON.stringify(ordered) + '\n')) await once(this.out, 'drain');
+    if (!this.out.write(text)) {
+      try {
+        await once(this.out, 'drain');
+      } catch {
+        throw this.error ?? new ManifestError(this.file, undefined, 'cannot write');
+      }
+    }
   }
 
+  /** Flushes and closes the file; throws if anything could not be written. Safe to call twice. */
   async close(): Promise<void> {
+    if (this.closed) {
+      if (this.error) throw this.error;
+      return;
+    }
+    this.closed = true;
+    if (this.error) {
+      this.out.destroy();
+      throw this.error;
+    }
+    const done = once(this.out, 'close');
     this.out.end();
-    await once(this.out, 'finish');
+    try {
+      await done;
+    } catch {
+      // the 'error' listener above recorded it
+    }
+    if (this.error) throw this.error;
   }
 }
