@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { reduceTokens, tokenRange } from '../../src/cam/attention-gradcam.js';
 
 // Independent reference: the LAVIS/ALBEF formulas written out per element.
-function reference(cam: number[][][], length: number, rule: 'all' | 'words'): number[] {
+function reference(cam: number[][], length: number, rule: 'all' | 'words'): number[] {
   const positions = rule === 'all' ? [...Array(length).keys()] : [...Array(length - 2).keys()].map((k) => k + 1);
   return cam[0]!.map((_, p) => positions.reduce((s, t) => s + cam[t]![p]!, 0) / positions.length);
 }
