@@ -30,7 +30,7 @@ export function formatShapesReport(report: ShapesReport): string {
     '  phrases by template:',
   ];
   for (const [id, count] of Object.entries(report.templates)) {
-    lines.push(`    ${(TEMPLATES[id as keyof typeof TEMPLATES] ?? id).padEnd(48)} ${String(count).padStart(7)}  ${pct(count, report.instances)}%`);
+    lines.push(`    ${(TEMPLATES[id as keyof typeof TEMPLATES] ?? id).padEnd(50)} ${String(count).padStart(7)}  ${pct(count, report.instances)}%`);
   }
   lines.push(`  relations: ${Object.entries(report.relations).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   lines.push(`  backgrounds: ${Object.entries(report.backgrounds).map(([k, v]) => `${k} ${v}`).join(', ')}`);

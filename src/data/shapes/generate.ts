@@ -112,8 +112,11 @@ export async function generateShapes(options: GenerateShapesOptions): Promise<Sh
   const { default: sharp } = await import('sharp');
   const imagesDir = path.resolve(options.imagesDir);
   const out = path.resolve(options.out);
-  await mkdir(imagesDir, { recursive: true });
-  await mkdir(path.dirname(out), { recursive: true });
+  for (const dir of [imagesDir, path.dirname(out)]) {
+    await mkdir(dir, { recursive: true }).catch((err: Error) => {
+      throw new UserError(`shapes: cannot create the folder ${dir}: ${err.message}`);
+    });
+  }
 
   const report: ShapesReport = {
     version: SHAPES_VERSION,

@@ -93,7 +93,7 @@ describe('planScene', () => {
     expect([...kinds].sort()).toEqual(['blotches', 'checker', 'gradient', 'noise', 'radial', 'stripes']);
     // Shape colours have a channel spread of at least 130; backgrounds stay far below.
     for (const c of Object.values(COLORS)) expect(Math.max(...c) - Math.min(...c)).toBeGreaterThanOrEqual(130);
-    expect(maxSpread).toBeLessThan(70);
+    expect(maxSpread).toBeLessThan(40);
     expect(minContrast).toBeGreaterThan(65);
   });
 });
