@@ -31,7 +31,7 @@ export interface ShapesReport {
   images: number;
   instances: number;
   objects: number;
-  /** Objects for which no unambiguous phrase exists (for example exact twins without a clear relation). */
+  /** Objects not asked about: no unambiguous phrase (e.g. identical twins without a clear relation), or the image wanted fewer phrases. */
   objectsWithoutPhrase: number;
   templates: Record<TemplateId, number>;
   relations: Record<RelationName, number>;

@@ -27,7 +27,7 @@ const REPEAT_SHAPE = 0.55;
 const REPEAT_COLOR = 0.35;
 /** Phrases wanted per image (drawn uniformly from this list; fewer when fewer objects have one). */
 const PHRASES_PER_IMAGE = [3, 3, 4, 4, 5];
-/** Free space between two shapes' outline boxes, and between a shape and the image border (x min side). */
+/** Free space between two shapes' outline boxes, and between a shape and the image border (x the shorter side). */
 export const OBJECT_GAP = 0.04;
 export const BORDER_GAP = 0.02;
 const PLACEMENT_TRIES = 100;

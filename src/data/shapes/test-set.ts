@@ -34,8 +34,16 @@ export async function ensureShapesTestSet(
   const dir = shapesTestSetDir(cacheDir);
   const manifest = path.join(dir, 'manifest.jsonl');
   if (existsSync(manifest)) return manifest;
-  await mkdir(cacheDir, { recursive: true });
-  const tmp = await mkdtemp(path.join(cacheDir, `.shapes-test-${SHAPES_VERSION}-`));
+  let tmp: string;
+  try {
+    await mkdir(cacheDir, { recursive: true });
+    tmp = await mkdtemp(path.join(cacheDir, `.shapes-test-${SHAPES_VERSION}-`));
+  } catch (err) {
+    throw new UserError(
+      `cannot write the shapes test split into the cache folder ${cacheDir} (${(err as Error).message}): ` +
+        'set GROUNDCAM_CACHE to a writable folder',
+    );
+  }
   try {
     const report = await generateShapes({
       ...SHAPES_TEST_SET,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -57,5 +57,13 @@ describe('ensureShapesTestSet', () => {
     expect(m1).toBe(m2);
     expect(readdirSync(race)).toEqual([`shapes-test-${SHAPES_VERSION}`]);
     expect(await readAll(m1)).toHaveLength((await readAll(path.join(shapesTestSetDir(cache), 'manifest.jsonl'))).length);
+  });
+});
+
+describe('ensureShapesTestSet with an unusable cache folder', () => {
+  it('says which folder and what to do', async () => {
+    const file = path.join(root, 'not-a-folder');
+    writeFileSync(file, 'x');
+    await expect(ensureShapesTestSet(path.join(file, 'cache'))).rejects.toThrow(/cache folder .*not-a-folder.*set GROUNDCAM_CACHE/);
   });
 });
