@@ -4,6 +4,7 @@ import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { UserError } from '../util/errors.js';
 import { VALIDATE_DEFAULTS } from '../data/validate.js';
 import { registerImportFlickr30k } from './data-import-flickr30k.js';
+import { registerShapesImport } from './data-import-shapes.js';
 import { registerImportRefcoco } from './data-import-refcoco.js';
 import { registerImportSpatialsense } from './data-import-spatialsense.js';
 
@@ -12,6 +13,7 @@ export const IMPORT_FORMATS: Array<(importCommand: Command) => void> = [
   registerImportRefcoco,
   registerImportFlickr30k,
   registerImportSpatialsense,
+  registerShapesImport,
 ];
 
 const nonNegative = (v: string): number => {
