@@ -58,14 +58,39 @@ export function firstCentreAtOrAfter(lo: number): number {
   return c;
 }
 
+/** The last pixel index c <= n − 1 whose centre c + 0.5 is <= hi (−1 if none). */
+export function lastCentreAtOrBefore(hi: number, n: number): number {
+  let c = Math.min(n - 1, Math.floor(hi - 0.5) + 1);
+  while (c >= 0 && c + 0.5 > hi) c--;
+  return c;
+}
+
+/**
+ * The pixels whose centres a box covers, as inclusive index ranges: columns colLo..colHi and rows
+ * rowLo..rowHi (empty when lo > hi). M is the union of these rectangles.
+ */
+export interface CentreRange {
+  colLo: number;
+  colHi: number;
+  rowLo: number;
+  rowHi: number;
+}
+
+export function centreRange(b: Box, W: number, H: number): CentreRange {
+  return {
+    colLo: firstCentreAtOrAfter(b[0]),
+    colHi: lastCentreAtOrBefore(b[2], W),
+    rowLo: firstCentreAtOrAfter(b[1]),
+    rowHi: lastCentreAtOrBefore(b[3], H),
+  };
+}
+
 /** Does any pixel centre of a W × H image lie in one of the boxes (is the mask non-empty)? */
 export function coversPixelCentre(boxes: readonly Box[], W: number, H: number): boolean {
-  for (const b of boxes) {
-    const j = firstCentreAtOrAfter(b[0]);
-    const i = firstCentreAtOrAfter(b[1]);
-    if (j < W && i < H && centreInBox(b, i, j)) return true;
-  }
-  return false;
+  return boxes.some((b) => {
+    const r = centreRange(b, W, H);
+    return r.colLo <= r.colHi && r.rowLo <= r.rowHi;
+  });
 }
 
 /** Squared distance along one axis from the pixel centre c to the interval [lo, hi] (0 inside). */

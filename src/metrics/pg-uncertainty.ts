@@ -13,11 +13,33 @@ export function quantise(a: number, levels: number): number {
   return levels > 0 ? roundHalfEven(levels * a) : a;
 }
 
+/** The smallest double greater than x (x finite), so that `a > x` is `a >= nextUp(x)`. */
+export function nextUp(x: number): number {
+  if (x === 0) return Number.MIN_VALUE;
+  const f = new Float64Array([x]);
+  const bits = new BigInt64Array(f.buffer);
+  bits[0] = bits[0]! + (x > 0 ? 1n : -1n);
+  return f[0]!;
+}
+
 /** The smallest integer level q in [0, levels] with q / levels > threshold (levels + 1 if none). */
 export function peakLevel(levels: number, threshold: number): number {
   let q = Math.min(levels + 1, Math.max(0, Math.floor(threshold * levels) - 1));
   while (q <= levels && !(q / levels > threshold)) q++;
   return q;
+}
+
+/**
+ * Replaces A by Q = round(levels · A) at the candidate pixels (metrics.md §4 step 1), or by −1 where
+ * Q < lowest (the candidate bound is conservative). Pixels that are not candidates keep A < 1 <= lowest,
+ * so they compare below every real candidate, as their Q would.
+ */
+export function quantiseCandidates(u: Float64Array, candidates: Int32Array, count: number, levels: number, lowest: number): void {
+  for (let c = 0; c < count; c++) {
+    const p = candidates[c]!;
+    const q = roundHalfEven(levels * u[p]!);
+    u[p] = q >= lowest ? q : -1;
+  }
 }
 
 /**
@@ -27,20 +49,33 @@ export function peakLevel(levels: number, threshold: number): number {
  */
 export function findPeaks(q: Float64Array, W: number, H: number, candidates: Int32Array, count: number, out: Int32Array): number {
   let n = 0;
+  let i = 0;
+  let rowStart = 0;
   for (let c = 0; c < count; c++) {
     const p = candidates[c]!;
     const v = q[p]!;
-    const i = (p / W) | 0;
-    const j = p - i * W;
-    const i0 = i > 0 ? i - 1 : 0;
-    const i1 = i < H - 1 ? i + 1 : i;
-    const j0 = j > 0 ? j - 1 : 0;
-    const j1 = j < W - 1 ? j + 1 : j;
+    if (v < 0) continue; // below the lowest level after exact quantisation
+    while (p >= rowStart + W) {
+      i++;
+      rowStart += W;
+    }
+    const j = p - rowStart;
+    if (i > 0 && i < H - 1 && j > 0 && j < W - 1) {
+      // interior pixel: its 8 neighbours
+      const up = p - W;
+      const down = p + W;
+      if (
+        q[p - 1]! > v || q[p + 1]! > v ||
+        q[up - 1]! > v || q[up]! > v || q[up + 1]! > v ||
+        q[down - 1]! > v || q[down]! > v || q[down + 1]! > v
+      ) continue;
+      out[n++] = p;
+      continue;
+    }
     let peak = true;
-    for (let ii = i0; ii <= i1 && peak; ii++) {
-      const row = ii * W;
-      for (let jj = j0; jj <= j1; jj++) {
-        if (q[row + jj]! > v) {
+    for (let ii = i > 0 ? i - 1 : 0; ii <= i + 1 && ii < H && peak; ii++) {
+      for (let jj = j > 0 ? j - 1 : 0; jj <= j + 1 && jj < W; jj++) {
+        if (q[ii * W + jj]! > v) {
           peak = false;
           break;
         }

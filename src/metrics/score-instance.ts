@@ -3,20 +3,21 @@
 // of IoU/Dice/io_ratio/WDP, finds the arg-max and collects the pixels that can be peaks. Only the peak
 // candidates are visited again. Buffers live in a MetricsWorkspace reused across calls.
 import type { Box } from '../data/manifest.js';
-import { BOX_INVALID, axisGaps, centreInBoxes, coversPixelCentre, prepareBoxes } from './boxes.js';
+import { BOX_INVALID, axisGaps, centreInBoxes, centreRange, coversPixelCentre, prepareBoxes } from './boxes.js';
+import { PASS, fusedPass, sqrtInto } from './fused-pass.js';
 import type { InstanceMetrics, InstanceScore, InvalidInstance } from './instance.js';
 import { ioRatio } from './io-ratio.js';
-import { isDegenerate, normalisedValue } from './normalise.js';
+import { isDegenerate } from './normalise.js';
 import { DEFAULT_METRIC_OPTIONS, type MetricOptions } from './options.js';
 import { diceFromSums, iouFromSums } from './overlap.js';
-import { findPeaks, greedyNms, isUncertain, orderPeaks, peakLevel, roundHalfEven } from './pg-uncertainty.js';
+import { findPeaks, greedyNms, isUncertain, nextUp, orderPeaks, peakLevel, quantiseCandidates } from './pg-uncertainty.js';
 import { pointingGameHit } from './pointing-game.js';
 import { TapsCache, resizeInto, type Grid } from './resize.js';
 import { wdpFromSums } from './wdp.js';
 
 /** Reusable buffers of the scorer; one per thread of work. Not safe to share between concurrent calls. */
 export class MetricsWorkspace {
-  /** U, then (after the fused pass) Q at peak candidates and −1 elsewhere. */
+  /** U, then A (in place), then Q at peak candidates. */
   u = new Float64Array(0);
   scratch = new Float64Array(0);
   candidates = new Int32Array(0);
@@ -24,7 +25,13 @@ export class MetricsWorkspace {
   kept = new Int32Array(0);
   gx = new Float64Array(0);
   gy = new Float64Array(0);
+  /** D along the current row (several boxes), and sqrt(gx) (one box, rows that cross it). */
   dRow = new Float64Array(0);
+  dCol = new Float64Array(0);
+  runs = new Int32Array(0);
+  segLo = new Int32Array(0);
+  segHi = new Int32Array(0);
+  readonly sums = new Float64Array(PASS.length);
   readonly taps = new TapsCache();
 
   /** Grows the buffers to fit a gh × gw grid on an H × W image with K boxes. */
@@ -39,7 +46,15 @@ export class MetricsWorkspace {
     if (this.scratch.length < gh * W) this.scratch = new Float64Array(gh * W);
     if (this.gx.length < K * W) this.gx = new Float64Array(K * W);
     if (this.gy.length < K * H) this.gy = new Float64Array(K * H);
-    if (this.dRow.length < W) this.dRow = new Float64Array(W);
+    if (this.segLo.length < K) {
+      this.runs = new Int32Array(4 * K);
+      this.segLo = new Int32Array(K);
+      this.segHi = new Int32Array(K);
+    }
+    if (this.dRow.length < W) {
+      this.dRow = new Float64Array(W);
+      this.dCol = new Float64Array(W);
+    }
   }
 }
 
@@ -70,6 +85,11 @@ function checkShape(grid: Grid, gh: number, gw: number, W: number, H: number): v
   if (grid.length !== gh * gw) throw new RangeError(`grid has ${grid.length} values, expected gh × gw = ${gh * gw}`);
 }
 
+function allFinite(grid: Grid): boolean {
+  for (let p = 0; p < grid.length; p++) if (!Number.isFinite(grid[p]!)) return false;
+  return true;
+}
+
 interface Pass {
   metrics: InstanceMetrics;
   boxes: Box[];
@@ -91,15 +111,13 @@ function run(
   map: Float64Array | null,
 ): Pass | InvalidInstance {
   checkShape(grid, gh, gw, W, H);
-  for (let p = 0; p < grid.length; p++) {
-    if (!Number.isFinite(grid[p]!)) return { invalid: 'heatmap has non-finite values (NaN or ±Infinity)' };
-  }
+  if (!allFinite(grid)) return { invalid: 'heatmap has non-finite values (NaN or ±Infinity)' };
   const boxes = prepareBoxes(rawBoxes, W, H, o.mergeBoxes);
   if (!Array.isArray(boxes)) return boxes;
   if (!coversPixelCentre(boxes, W, H)) return { invalid: BOX_INVALID.noCentre };
   const K = boxes.length;
   ws.ensure(gh, W, H, K);
-  const { u, gx, gy, dRow, candidates } = ws;
+  const { u, gx, gy, dRow, dCol, candidates } = ws;
 
   // Step 1, tracking the range for step 2
   const range = resizeInto(grid, gh, gw, H, W, o.resize, u, ws.scratch, ws.taps);
@@ -116,80 +134,39 @@ function run(
     span = 1;
   }
 
-  // Step 3: D(i, j)² = min_k (gx[k][j] + gy[k][i]); M = [D = 0]
+  // Step 3: M as per-row runs of covered columns; D(i, j)² = min_k (gx[k][j] + gy[k][i]) outside them
   axisGaps(boxes, W, H, gx, gy);
+  const runs = ws.runs;
+  boxes.forEach((b, k) => {
+    const r = centreRange(b, W, H);
+    runs[4 * k] = r.colLo;
+    runs[4 * k + 1] = r.colHi;
+    runs[4 * k + 2] = r.rowLo;
+    runs[4 * k + 3] = r.rowHi;
+  });
+  if (K === 1) sqrtInto(gx, W, dCol);
 
+  // pixels that may reach Q >= lowest (exact test later, on these only)
   const levels = o.pgLevels;
   const quantised = levels > 0;
   const lowest = peakLevel(levels, o.peakThreshold);
-  const lowestHalf = lowest - 0.5;
-  const peakT = o.peakThreshold;
-  const binT = o.binThreshold;
+  // quantised: a bound below which round(levels·A) < lowest for sure; levels = 0: A > threshold exactly
+  const candidateFrom = quantised ? (lowest - 0.5) / levels - 1e-9 : nextUp(o.peakThreshold);
 
-  let sumIn = 0; // Σ A·M
-  let sumOut = 0; // Σ A·(1 − M)
-  let sumAD = 0; // Σ A·D
-  let nBin = 0; // Σ A_bin
-  let nBinIn = 0; // Σ A_bin·M
-  let sumBinD = 0; // Σ A_bin·D
-  let nMask = 0; // Σ M
-  let maxD = 0;
-  let best = -Infinity;
-  let argmax = 0;
-  let nc = 0;
-
-  for (let i = 0; i < H; i++) {
-    if (K === 1) {
-      const g = gy[i]!;
-      for (let j = 0; j < W; j++) dRow[j] = Math.sqrt(gx[j]! + g);
-    } else {
-      for (let j = 0; j < W; j++) {
-        let d2 = gx[j]! + gy[i]!;
-        for (let k = 1; k < K; k++) {
-          const e = gx[k * W + j]! + gy[k * H + i]!;
-          if (e < d2) d2 = e;
-        }
-        dRow[j] = Math.sqrt(d2);
-      }
-    }
-    const base = i * W;
-    for (let j = 0; j < W; j++) {
-      const p = base + j;
-      const d = dRow[j]!;
-      const a = normalisedValue(u[p]!, min, span);
-      if (d === 0) {
-        nMask++;
-        sumIn += a;
-      } else {
-        sumOut += a;
-        sumAD += a * d;
-        if (d > maxD) maxD = d;
-      }
-      if (a >= binT) {
-        nBin++;
-        sumBinD += d;
-        if (d === 0) nBinIn++;
-      }
-      if (a > best) {
-        best = a;
-        argmax = p;
-      }
-      // keep Q only where Q / levels > threshold (a peak candidate); −1 elsewhere
-      let q = -1;
-      if (quantised) {
-        const x = levels * a;
-        if (x >= lowestHalf) {
-          const r = roundHalfEven(x);
-          if (r >= lowest) q = r;
-        }
-      } else if (a > peakT) {
-        q = a;
-      }
-      u[p] = q;
-      if (q >= 0) candidates[nc++] = p;
-      if (map !== null) map[p] = a;
-    }
+  const sums = ws.sums;
+  const nc = fusedPass(u, W, H, min, span, K, gx, gy, runs, dRow, dCol, ws.segLo, ws.segHi, o.binThreshold, candidateFrom, candidates, sums);
+  let maxD = sums[PASS.maxD]!;
+  if (K === 1) {
+    // D is convex for one box: its maximum over the pixel centres is at a corner of the image
+    for (const i of [0, H - 1]) for (const j of [0, W - 1]) maxD = Math.max(maxD, Math.sqrt(gx[j]! + gy[i]!));
   }
+  if (map !== null) map.set(u.subarray(0, H * W));
+  const sumIn = sums[PASS.sumIn]!;
+  const sumOut = sums[PASS.sumOut]!;
+  const nMask = sums[PASS.nMask]!;
+  const nBin = sums[PASS.nBin]!;
+  const nBinIn = sums[PASS.nBinIn]!;
+  const argmax = sums[PASS.argmax]!;
 
   const s = o.smoothing;
   const sumA = sumIn + sumOut;
@@ -202,14 +179,15 @@ function run(
     dice_soft: diceFromSums(sumIn, sumA, nMask, s),
     dice_bin: diceFromSums(nBinIn, nBin, nMask, s),
     io_ratio: ioRatio(sumIn, sumOut),
-    wdp_soft: wdpFromSums(sumAD, sumA, maxD),
-    wdp_bin: wdpFromSums(sumBinD, nBin, maxD),
+    wdp_soft: wdpFromSums(sums[PASS.sumAD]!, sumA, maxD),
+    wdp_bin: wdpFromSums(sums[PASS.sumBinD]!, nBin, maxD),
     degenerate,
   };
   let keptCount = 0;
   if (!degenerate) {
     const ai = (argmax / W) | 0;
     metrics.pg_hit = pointingGameHit(boxes, ai, argmax - ai * W, o.pgTolerance) ? 1 : 0;
+    if (quantised) quantiseCandidates(u, candidates, nc, levels, lowest);
     const np = findPeaks(u, W, H, candidates, nc, ws.peaks);
     orderPeaks(ws.peaks, np, u, levels, lowest);
     keptCount = greedyNms(ws.peaks, np, W, H, o.nmsRadius, ws.kept);
