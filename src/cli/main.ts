@@ -2,6 +2,7 @@
 // work is imported lazily inside its action so that `groundcam --help` starts fast.
 import { Command } from '@commander-js/extra-typings';
 import { UserError } from '../util/errors.js';
+import { registerScore } from './score.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .description('Measure how well vision-language models ground phrases in images (Q-GroundCAM metrics).')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)');
+  registerScore(program);
   return program;
 }
 

@@ -29,7 +29,8 @@ export interface Instance extends ManifestRow {
 
 export type ManifestEntry =
   | { ok: true; line: number; instance: Instance }
-  | { ok: false; line: number; error: string };
+  /** `id` is set when the line is a JSON object with a usable, not yet seen id (so a caller can report it per instance). */
+  | { ok: false; line: number; error: string; id?: string };
 
 /** A problem with a manifest as a whole or with one of its lines; `line` is 1-based. */
 export class ManifestError extends Error {
@@ -111,7 +112,13 @@ export async function* readManifest(file: string): AsyncGenerator<ManifestEntry>
     }
     const row = parseRow(value);
     if (typeof row === 'string') {
-      yield { ok: false, line, error: row };
+      const id = (value as { id?: unknown } | null)?.id;
+      if (typeof id === 'string' && id !== '' && !seen.has(id)) {
+        seen.set(id, line);
+        yield { ok: false, line, error: row, id };
+      } else {
+        yield { ok: false, line, error: row };
+      }
       continue;
     }
     const first = seen.get(row.id);

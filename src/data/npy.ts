@@ -90,7 +90,8 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
   }
   let data: Float32Array | Float64Array;
   if (!bigEndian) {
-    const copy = bytes.slice(dataStart, dataStart + byteLength); // own, aligned buffer
+    const copy = new Uint8Array(byteLength); // own, aligned buffer (a Node Buffer's slice() would share its pool)
+    copy.set(bytes.subarray(dataStart, dataStart + byteLength));
     data = itemSize === 4 ? new Float32Array(copy.buffer) : new Float64Array(copy.buffer);
   } else {
     data = itemSize === 4 ? new Float32Array(count) : new Float64Array(count);

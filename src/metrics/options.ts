@@ -41,7 +41,7 @@ export const DEFAULT_METRIC_OPTIONS: Readonly<MetricOptions> = Object.freeze({
 });
 
 /** One line of documentation per option; `flag` for those that `groundcam score`/`eval` expose. */
-export const METRIC_OPTION_DOCS: Readonly<Record<keyof MetricOptions, { flag?: string; doc: string }>> = {
+export const METRIC_OPTION_DOCS = {
   resize: { flag: '--resize <mode>', doc: 'resize kernel for heatmap → image: bicubic (PyTorch, a = -0.75), bilinear or nearest' },
   pgTolerance: { flag: '--pg-tolerance <px>', doc: 'pointing-game tolerance: a hit if the arg-max lies closer than PX to a box (0 = must be inside)' },
   pgLevels: { flag: '--pg-levels <n>', doc: 'quantisation levels for PG uncertainty, Q = round(n·A) (0 = none)' },
@@ -51,7 +51,7 @@ export const METRIC_OPTION_DOCS: Readonly<Record<keyof MetricOptions, { flag?: s
   peakThreshold: { doc: 'PG uncertainty peak threshold (Q/levels > t)' },
   nmsRadius: { doc: 'PG uncertainty NMS radius in pixels' },
   degenerateRange: { doc: 'a map whose max − min is at most this is degenerate' },
-};
+} as const satisfies Record<keyof MetricOptions, { flag?: string; doc: string }>;
 
 /** How a run is aggregated (metrics.md step 5). */
 export interface AggregateOptions {
