@@ -253,3 +253,24 @@ def score(grid, W, H, boxes, **options):
         "max_d": float(max_d),
     }
     return record, details
+
+
+def _main():
+    """Scores cases given as JSON on stdin: [{"grid", "width", "height", "boxes", "options"}] → JSON results."""
+    import json
+    import sys
+
+    names = {"resize": "resize", "pgTolerance": "pg_tolerance", "pgLevels": "pg_levels", "mergeBoxes": "merge_boxes",
+             "nmsRadius": "nms_radius", "binThreshold": "bin_threshold", "peakThreshold": "peak_threshold",
+             "smoothing": "smoothing"}
+    out = []
+    for case in json.load(sys.stdin):
+        grid = np.array(case["grid"], dtype=np.float32 if case.get("dtype") == "float32" else np.float64)
+        opts = {names[k]: v for k, v in case.get("options", {}).items()}
+        record, details = score(grid, case["width"], case["height"], case["boxes"], **opts)
+        out.append({"expected": record, "details": details})
+    json.dump(out, sys.stdout)
+
+
+if __name__ == "__main__":
+    _main()
