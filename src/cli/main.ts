@@ -3,6 +3,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { UserError } from '../util/errors.js';
 import { registerData } from './data.js';
+import { registerScore } from './score.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .description('Measure how well vision-language models ground phrases in images (Q-GroundCAM metrics).')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)');
+  registerScore(program);
   registerData(program);
   return program;
 }

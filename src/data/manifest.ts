@@ -32,7 +32,8 @@ export type ManifestLineProblem = 'json' | 'schema' | 'duplicate-id';
 
 export type ManifestEntry =
   | { ok: true; line: number; instance: Instance }
-  | { ok: false; line: number; error: string; code: ManifestLineProblem };
+  /** `id` is set when the line is a JSON object with a usable, not yet seen id (so a caller can report it per instance). */
+  | { ok: false; line: number; error: string; code: ManifestLineProblem; id?: string };
 
 /** A problem with a manifest as a whole or with one of its lines; `line` is 1-based. */
 export class ManifestError extends Error {
@@ -123,7 +124,13 @@ export async function* readManifest(file: string): AsyncGenerator<ManifestEntry>
     }
     const row = parseRow(value);
     if (typeof row === 'string') {
-      yield { ok: false, line, error: row, code: 'schema' };
+      const id = (value as { id?: unknown } | null)?.id;
+      if (typeof id === 'string' && id !== '' && !seen.has(id)) {
+        seen.set(id, line);
+        yield { ok: false, line, error: row, code: 'schema', id };
+      } else {
+        yield { ok: false, line, error: row, code: 'schema' };
+      }
       continue;
     }
     const first = seen.get(row.id);
