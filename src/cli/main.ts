@@ -3,6 +3,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { UserError } from '../util/errors.js';
 import { registerData } from './data.js';
+import { registerEval } from './eval.js';
 import { registerScore } from './score.js';
 import { VERSION } from '../version.js';
 
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .description('Measure how well vision-language models ground phrases in images (Q-GroundCAM metrics).')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)');
+  registerEval(program);
   registerScore(program);
   registerData(program);
   return program;

@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { UserError } from '../util/errors.js';
 
 /** `[x0, y0, x1, y1]` in continuous pixel coordinates, (0,0) = top-left corner of the top-left pixel. */
 export type Box = [number, number, number, number];
@@ -36,13 +37,13 @@ export type ManifestEntry =
   | { ok: false; line: number; error: string; code: ManifestLineProblem; id?: string };
 
 /** A problem with a manifest as a whole or with one of its lines; `line` is 1-based. */
-export class ManifestError extends Error {
+export class ManifestError extends UserError {
   constructor(
     readonly file: string,
     readonly line: number | undefined,
     readonly reason: string,
   ) {
-    super(line === undefined ? `${file}: ${reason}` : `${file}:${line}: ${reason}`);
+    super(line === undefined ? `${file}: ${reason}` : `${file}:${line}: ${reason}`, 2);
     this.name = 'ManifestError';
   }
 }
