@@ -4,7 +4,7 @@
 // candidates are visited again. Buffers live in a MetricsWorkspace reused across calls.
 import type { Box } from '../data/manifest.js';
 import { BOX_INVALID, axisGaps, centreInBoxes, centreRange, coversPixelCentre, prepareBoxes } from './boxes.js';
-import { PASS, fusedPass, sqrtInto } from './fused-pass.js';
+import { PASS, firstMaximum, fusedPass, sqrtInto } from './fused-pass.js';
 import type { InstanceMetrics, InstanceScore, InvalidInstance } from './instance.js';
 import { ioRatio } from './io-ratio.js';
 import { isDegenerate } from './normalise.js';
@@ -166,7 +166,7 @@ function run(
   const nMask = sums[PASS.nMask]!;
   const nBin = sums[PASS.nBin]!;
   const nBinIn = sums[PASS.nBinIn]!;
-  const argmax = sums[PASS.argmax]!;
+  const argmax = degenerate ? 0 : firstMaximum(u, H * W, candidates, nc, candidateFrom);
 
   const s = o.smoothing;
   const sumA = sumIn + sumOut;
@@ -187,7 +187,7 @@ function run(
   if (!degenerate) {
     const ai = (argmax / W) | 0;
     metrics.pg_hit = pointingGameHit(boxes, ai, argmax - ai * W, o.pgTolerance) ? 1 : 0;
-    if (quantised) quantiseCandidates(u, candidates, nc, levels, lowest);
+    quantiseCandidates(u, candidates, nc, levels, lowest);
     const np = findPeaks(u, W, H, candidates, nc, ws.peaks);
     orderPeaks(ws.peaks, np, u, levels, lowest);
     keptCount = greedyNms(ws.peaks, np, W, H, o.nmsRadius, ws.kept);
