@@ -11,13 +11,75 @@ export const PASS = {
   sumBinD: 5, // Σ A_bin·D
   nMask: 6, // Σ M
   maxD: 7, // max D (computed here for several boxes only)
-  argmax: 8, // first arg-max of A, row-major
-  length: 9,
+  length: 8,
 } as const;
+
+/**
+ * The first arg-max of A (metrics.md §4 p*): A <= 1 everywhere and A = 1 exactly where U = max U, so it
+ * is the first pixel with A = 1 — among the candidates when they include every A >= 1 (they are in
+ * row-major order), else found by a scan.
+ */
+export function firstMaximum(a: Float64Array, n: number, candidates: Int32Array, count: number, candidateFrom: number): number {
+  if (candidateFrom <= 1) {
+    for (let c = 0; c < count; c++) if (a[candidates[c]!] === 1) return candidates[c]!;
+  }
+  for (let p = 0; p < n; p++) if (a[p] === 1) return p;
+  return 0;
+}
 
 /** out[j] = sqrt(x[j]) for j < n (one box: D along the rows that cross it). */
 export function sqrtInto(x: Float64Array, n: number, out: Float64Array): void {
   for (let j = 0; j < n; j++) out[j] = Math.sqrt(x[j]!);
+}
+
+/**
+ * D along row i for several boxes: dRow[j] = sqrt(min_k gx[k·W + j] + gy[k·H + i]) (2 and 3 boxes in one
+ * loop, more one box at a time). Returns the row's maximum.
+ */
+export function distanceRow(gx: Float64Array, gy: Float64Array, K: number, W: number, H: number, i: number, dRow: Float64Array): number {
+  let max = 0;
+  const g0 = gy[i]!;
+  const g1 = gy[H + i]!;
+  if (K === 2) {
+    for (let j = 0; j < W; j++) {
+      const a = gx[j]! + g0;
+      const b = gx[W + j]! + g1;
+      const d = Math.sqrt(a < b ? a : b);
+      dRow[j] = d;
+      if (d > max) max = d;
+    }
+    return max;
+  }
+  if (K === 3) {
+    const g2 = gy[2 * H + i]!;
+    const W2 = 2 * W;
+    for (let j = 0; j < W; j++) {
+      let a = gx[j]! + g0;
+      const b = gx[W + j]! + g1;
+      const c = gx[W2 + j]! + g2;
+      if (b < a) a = b;
+      if (c < a) a = c;
+      const d = Math.sqrt(a);
+      dRow[j] = d;
+      if (d > max) max = d;
+    }
+    return max;
+  }
+  for (let j = 0; j < W; j++) dRow[j] = gx[j]! + g0;
+  for (let k = 1; k < K; k++) {
+    const gk = gy[k * H + i]!;
+    const off = k * W;
+    for (let j = 0; j < W; j++) {
+      const e = gx[off + j]! + gk;
+      if (e < dRow[j]!) dRow[j] = e;
+    }
+  }
+  for (let j = 0; j < W; j++) {
+    const d = Math.sqrt(dRow[j]!);
+    dRow[j] = d;
+    if (d > max) max = d;
+  }
+  return max;
 }
 
 /**
@@ -54,8 +116,8 @@ export function rowRuns(runs: Int32Array, K: number, i: number, lo: Int32Array, 
 
 /**
  * Normalises u in place (A = (U − min) / span, metrics.md §2) and accumulates, row by row, over the
- * runs outside and inside the mask: the IoU/Dice/io_ratio/WDP sums, the first arg-max, and the pixels
- * with A >= candidateFrom (possible peaks). D(i, j) = sqrt(min_k gx[k·W + j] + gy[k·H + i]) outside
+ * runs outside and inside the mask: the IoU/Dice/io_ratio/WDP sums, and the pixels with
+ * A >= candidateFrom (possible peaks, in row-major order). D(i, j) = sqrt(min_k gx[k·W + j] + gy[k·H + i]) outside
  * the mask (one box: sqrt(gx[j]) precomputed in dCol for the rows that cross it), 0 inside.
  * Returns the number of candidates written.
  */
@@ -86,8 +148,6 @@ export function fusedPass(
   let sumBinD = 0;
   let nMask = 0;
   let maxD = 0;
-  let best = -Infinity;
-  let argmax = 0;
   let nc = 0;
   for (let i = 0; i < H; i++) {
     let dist = dRow;
@@ -102,16 +162,9 @@ export function fusedPass(
         nseg = 1;
       }
     } else {
-      for (let j = 0; j < W; j++) {
-        let d2 = gx[j]! + gy[i]!;
-        for (let k = 1; k < K; k++) {
-          const e = gx[k * W + j]! + gy[k * H + i]!;
-          if (e < d2) d2 = e;
-        }
-        const d = Math.sqrt(d2);
-        dRow[j] = d;
-        if (d > maxD) maxD = d;
-      }
+      let repeat = i > 0;
+      for (let k = 0; k < K && repeat; k++) if (gy[k * H + i] !== gy[k * H + i - 1]) repeat = false;
+      if (!repeat) maxD = Math.max(maxD, distanceRow(gx, gy, K, W, H, i, dRow));
       nseg = rowRuns(runs, K, i, segLo, segHi);
     }
     const base = i * W;
@@ -121,7 +174,6 @@ export function fusedPass(
       for (; j < outsideEnd; j++) {
         const p = base + j;
         const a = (u[p]! - min) / span;
-        u[p] = a;
         const d = dist[j]!;
         sumOut += a;
         sumAD += a * d;
@@ -129,10 +181,7 @@ export function fusedPass(
           nBin++;
           sumBinD += d;
         }
-        if (a > best) {
-          best = a;
-          argmax = p;
-        }
+        u[p] = a;
         if (a >= candidateFrom) candidates[nc++] = p;
       }
       if (sg === nseg) break;
@@ -141,13 +190,9 @@ export function fusedPass(
       for (; j < insideEnd; j++) {
         const p = base + j;
         const a = (u[p]! - min) / span;
-        u[p] = a;
         sumIn += a;
         if (a >= binT) nBinIn++;
-        if (a > best) {
-          best = a;
-          argmax = p;
-        }
+        u[p] = a;
         if (a >= candidateFrom) candidates[nc++] = p;
       }
     }
@@ -160,6 +205,5 @@ export function fusedPass(
   out[PASS.sumBinD] = sumBinD;
   out[PASS.nMask] = nMask;
   out[PASS.maxD] = maxD;
-  out[PASS.argmax] = argmax;
   return nc;
 }

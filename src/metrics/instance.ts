@@ -25,21 +25,6 @@ export type InstanceScore = InstanceMetrics | InvalidInstance;
 /** A score with the instance id it belongs to, as written to instances files. */
 export type InstanceRecord = { id: string } & InstanceScore;
 
-/** The fields of a scored record after `id`, in output order. */
-export const INSTANCE_METRIC_FIELDS = [
-  'pg_hit',
-  'pg_uncertain',
-  'peaks',
-  'iou_soft',
-  'iou_bin',
-  'dice_soft',
-  'dice_bin',
-  'io_ratio',
-  'wdp_soft',
-  'wdp_bin',
-  'degenerate',
-] as const satisfies readonly (keyof InstanceMetrics)[];
-
 /** The metrics that are averaged over a run, with a bootstrap CI (everything but pg_hit, pg_uncertain, degenerate). */
 export const MEAN_METRICS = [
   'peaks',
@@ -52,6 +37,9 @@ export const MEAN_METRICS = [
   'wdp_bin',
 ] as const satisfies readonly (keyof InstanceMetrics)[];
 export type MeanMetric = (typeof MEAN_METRICS)[number];
+
+/** The fields of a scored record after `id`, in output order. */
+export const INSTANCE_METRIC_FIELDS = ['pg_hit', 'pg_uncertain', ...MEAN_METRICS, 'degenerate'] as const satisfies readonly (keyof InstanceMetrics)[];
 
 export function isInvalid(score: InstanceScore): score is InvalidInstance {
   return (score as InvalidInstance).invalid !== undefined;

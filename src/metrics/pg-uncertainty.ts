@@ -32,9 +32,10 @@ export function peakLevel(levels: number, threshold: number): number {
 /**
  * Replaces A by Q = round(levels · A) at the candidate pixels (metrics.md §4 step 1), or by −1 where
  * Q < lowest (the candidate bound is conservative). Pixels that are not candidates keep A < 1 <= lowest,
- * so they compare below every real candidate, as their Q would.
+ * so they compare below every real candidate, as their Q would. Without quantisation (levels = 0) Q = A.
  */
 export function quantiseCandidates(u: Float64Array, candidates: Int32Array, count: number, levels: number, lowest: number): void {
+  if (levels === 0) return;
   for (let c = 0; c < count; c++) {
     const p = candidates[c]!;
     const q = roundHalfEven(levels * u[p]!);

@@ -155,7 +155,8 @@ export function resizeInto(
       }
     }
   }
-  // y pass: every output row from `n` scratch rows, tracking the range
+  // y pass: every output row from `n` scratch rows, tracking the range. Upsampled rows often share their
+  // source rows with the next one: those pairs are computed together, loading the sources once.
   const ty = cache.axis(gh, H, mode);
   const { index: iy, weight: wy } = ty;
   for (let oy = 0; oy < H; oy++) {
@@ -164,6 +165,23 @@ export function resizeInto(
     if (n === 4) {
       const r0 = iy[b]! * W, r1 = iy[b + 1]! * W, r2 = iy[b + 2]! * W, r3 = iy[b + 3]! * W;
       const w0 = wy[b]!, w1 = wy[b + 1]!, w2 = wy[b + 2]!, w3 = wy[b + 3]!;
+      if (oy + 1 < H && iy[b + 4]! * W === r0 && iy[b + 5]! * W === r1 && iy[b + 6]! * W === r2 && iy[b + 7]! * W === r3) {
+        const v0 = wy[b + 4]!, v1 = wy[b + 5]!, v2 = wy[b + 6]!, v3 = wy[b + 7]!;
+        const dst2 = dst + W;
+        for (let ox = 0; ox < W; ox++) {
+          const a0 = scratch[r0 + ox]!, a1 = scratch[r1 + ox]!, a2 = scratch[r2 + ox]!, a3 = scratch[r3 + ox]!;
+          const v = w0 * a0 + w1 * a1 + w2 * a2 + w3 * a3;
+          const x = v0 * a0 + v1 * a1 + v2 * a2 + v3 * a3;
+          out[dst + ox] = v;
+          out[dst2 + ox] = x;
+          if (v < min) min = v;
+          if (v > max) max = v;
+          if (x < min) min = x;
+          if (x > max) max = x;
+        }
+        oy++;
+        continue;
+      }
       for (let ox = 0; ox < W; ox++) {
         const v = w0 * scratch[r0 + ox]! + w1 * scratch[r1 + ox]! + w2 * scratch[r2 + ox]! + w3 * scratch[r3 + ox]!;
         out[dst + ox] = v;
@@ -173,6 +191,23 @@ export function resizeInto(
     } else {
       const r0 = iy[b]! * W, r1 = iy[b + 1]! * W;
       const w0 = wy[b]!, w1 = wy[b + 1]!;
+      if (oy + 1 < H && iy[b + 2]! * W === r0 && iy[b + 3]! * W === r1) {
+        const v0 = wy[b + 2]!, v1 = wy[b + 3]!;
+        const dst2 = dst + W;
+        for (let ox = 0; ox < W; ox++) {
+          const a0 = scratch[r0 + ox]!, a1 = scratch[r1 + ox]!;
+          const v = w0 * a0 + w1 * a1;
+          const x = v0 * a0 + v1 * a1;
+          out[dst + ox] = v;
+          out[dst2 + ox] = x;
+          if (v < min) min = v;
+          if (v > max) max = v;
+          if (x < min) min = x;
+          if (x > max) max = x;
+        }
+        oy++;
+        continue;
+      }
       for (let ox = 0; ox < W; ox++) {
         const v = w0 * scratch[r0 + ox]! + w1 * scratch[r1 + ox]!;
         out[dst + ox] = v;

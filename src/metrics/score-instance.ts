@@ -4,7 +4,7 @@
 // candidates are visited again. Buffers live in a MetricsWorkspace reused across calls.
 import type { Box } from '../data/manifest.js';
 import { BOX_INVALID, axisGaps, centreInBoxes, centreRange, coversPixelCentre, prepareBoxes } from './boxes.js';
-import { PASS, fusedPass, sqrtInto } from './fused-pass.js';
+import { PASS, firstMaximum, fusedPass, sqrtInto } from './fused-pass.js';
 import type { InstanceMetrics, InstanceScore, InvalidInstance } from './instance.js';
 import { ioRatio } from './io-ratio.js';
 import { isDegenerate } from './normalise.js';
@@ -34,14 +34,20 @@ export class MetricsWorkspace {
   readonly sums = new Float64Array(PASS.length);
   readonly taps = new TapsCache();
 
+  /** Grows the peak buffers to hold `count` peaks. */
+  ensurePeaks(count: number): void {
+    if (this.peaks.length < count) {
+      this.peaks = new Int32Array(count);
+      this.kept = new Int32Array(count);
+    }
+  }
+
   /** Grows the buffers to fit a gh × gw grid on an H × W image with K boxes. */
   ensure(gh: number, W: number, H: number, K: number): void {
     const n = H * W;
     if (this.u.length < n) {
       this.u = new Float64Array(n);
       this.candidates = new Int32Array(n);
-      this.peaks = new Int32Array(n);
-      this.kept = new Int32Array(n);
     }
     if (this.scratch.length < gh * W) this.scratch = new Float64Array(gh * W);
     if (this.gx.length < K * W) this.gx = new Float64Array(K * W);
@@ -166,7 +172,7 @@ function run(
   const nMask = sums[PASS.nMask]!;
   const nBin = sums[PASS.nBin]!;
   const nBinIn = sums[PASS.nBinIn]!;
-  const argmax = sums[PASS.argmax]!;
+  const argmax = degenerate ? 0 : firstMaximum(u, H * W, candidates, nc, candidateFrom);
 
   const s = o.smoothing;
   const sumA = sumIn + sumOut;
@@ -187,7 +193,8 @@ function run(
   if (!degenerate) {
     const ai = (argmax / W) | 0;
     metrics.pg_hit = pointingGameHit(boxes, ai, argmax - ai * W, o.pgTolerance) ? 1 : 0;
-    if (quantised) quantiseCandidates(u, candidates, nc, levels, lowest);
+    quantiseCandidates(u, candidates, nc, levels, lowest);
+    ws.ensurePeaks(nc);
     const np = findPeaks(u, W, H, candidates, nc, ws.peaks);
     orderPeaks(ws.peaks, np, u, levels, lowest);
     keptCount = greedyNms(ws.peaks, np, W, H, o.nmsRadius, ws.kept);

@@ -9,7 +9,7 @@ import { resolveAggregateOptions, resolveMetricOptions, type AggregateOptions, t
 import type { Grid } from '../metrics/resize.js';
 import { MetricsWorkspace, scoreInstance } from '../metrics/score-instance.js';
 import { UserError } from '../util/errors.js';
-import { RecordWriter } from './record-writer.js';
+import { RecordWriter, recordFormatOf } from './record-writer.js';
 
 /** Something about one manifest line: a malformed line (a problem of the run) or an invalid instance. */
 export interface ScoreProblem {
@@ -92,7 +92,10 @@ export async function scoreManifest(opts: ScoreManifestOptions): Promise<ScoreMa
     throw new UserError((err as Error).message);
   }
   const aggregator = new RunAggregator(aggregateOptions);
-  const writer = opts.out !== undefined ? new RecordWriter(opts.out) : null;
+  // the output file is created with the first record (a missing manifest leaves nothing behind)
+  if (opts.out !== undefined) recordFormatOf(opts.out);
+  let writer: RecordWriter | null = null;
+  const output = () => (opts.out === undefined ? null : (writer ??= new RecordWriter(opts.out)));
   const ws = new MetricsWorkspace();
   const file = opts.manifest;
   const prefetch = Math.max(1, opts.prefetch ?? 16);
@@ -101,7 +104,7 @@ export async function scoreManifest(opts: ScoreManifestOptions): Promise<ScoreMa
   const emit = async (record: InstanceRecord, line: number, report = true) => {
     if (report && 'invalid' in record) opts.onProblem?.({ kind: 'invalid', file, line, id: record.id, reason: record.invalid });
     aggregator.addRecord(record);
-    await writer?.write(record);
+    await output()?.write(record);
   };
 
   type Pending = Promise<{ line: number; id?: string; error?: string; instance?: Instance; loaded?: Loaded }>;
@@ -134,10 +137,11 @@ export async function scoreManifest(opts: ScoreManifestOptions): Promise<ScoreMa
     while (queue.length > 0) await handle(queue.shift()!);
   } catch (err) {
     await Promise.allSettled(queue);
-    await writer?.close().catch(() => undefined);
+    await (writer as RecordWriter | null)?.close().catch(() => undefined);
     if (err instanceof ManifestError) throw new UserError(err.message);
     throw err;
   }
-  await writer?.close();
-  return { summary: aggregator.summary(), malformed, written: writer?.count ?? 0, metricOptions, aggregateOptions };
+  const out = output();
+  await out?.close();
+  return { summary: aggregator.summary(), malformed, written: out?.count ?? 0, metricOptions, aggregateOptions };
 }

@@ -1,7 +1,7 @@
 // `groundcam score` end to end: the real CLI (built by `npm test`) on fixtures/score, whose expected
 // records come from the numpy reference (test/reference/make_goldens.py).
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -96,9 +96,11 @@ describe('groundcam score', () => {
   });
 
   it('fails clearly on a missing manifest or a bad option', () => {
-    const missing = groundcam(['score', '--manifest', 'no/such.jsonl']);
+    const dir = tmp();
+    const missing = groundcam(['score', '--manifest', 'no/such.jsonl', '--out', path.join(dir, 'r.jsonl')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim()).toBe('groundcam: no/such.jsonl: no such file');
+    expect(existsSync(path.join(dir, 'r.jsonl'))).toBe(false);
     const badOut = groundcam(['score', '--manifest', path.join(FIXTURES, 'manifest.jsonl'), '--out', 'x.txt']);
     expect(badOut.code).toBe(2);
     expect(badOut.stderr).toMatch(/must end in \.jsonl .* or \.csv/);

@@ -37,6 +37,9 @@ describe('quantisation', () => {
     const u = Float64Array.from([0.2, 0.69, 0.71, 1]);
     quantiseCandidates(u, Int32Array.from([1, 2, 3]), 3, 255, 179);
     expect([...u]).toEqual([0.2, -1, 181, 255]);
+    const v = Float64Array.from([0.2, 0.71]);
+    quantiseCandidates(v, Int32Array.from([1]), 1, 0, 0);
+    expect([...v]).toEqual([0.2, 0.71]); // levels = 0: Q = A
   });
 });
 
