@@ -2,7 +2,7 @@
 // progress lines otherwise; Ctrl-C stops after the current batch with everything written.
 import { DEFAULT_BASELINE_OPTIONS, type BaselineName } from '../cam/baselines.js';
 import { resolveMetricOptions } from '../metrics/options.js';
-import { parseDevice } from '../models/device.js';
+import { parseDevice, type DeviceRequest } from '../models/device.js';
 import { resolveModelDir } from '../models/resolve.js';
 import { loadDataset, parseShard, shardFromEnv } from '../runs/dataset.js';
 import { evaluate, type JobSpec, type RunProgress, type RunResult } from '../runs/evaluate.js';
@@ -18,6 +18,7 @@ export interface EvalCommandOptions {
   dataset?: string;
   tokens?: 'all' | 'words';
   device: string;
+  devices?: string[];
   threads?: number;
   batchSize: number;
   imagesPerBatch: number;
@@ -37,6 +38,12 @@ export interface EvalCommandOptions {
 }
 
 const BASELINES: readonly BaselineName[] = ['centre', 'uniform', 'random'];
+
+/** `--devices 0,1` → cuda:0 and cuda:1 (an entry may also be cpu or cuda:N); else the one `--device`. */
+export function parseDevices(device: string, devices: string[] | undefined): DeviceRequest[] {
+  if (!devices || devices.length === 0) return [parseDevice(device)];
+  return devices.map((d) => parseDevice(/^\d+$/.test(d) ? `cuda:${d}` : d));
+}
 
 /** The `--json` record of one run. */
 export function jsonResult(r: RunResult): Record<string, unknown> {
@@ -155,7 +162,7 @@ export async function runEvalCommand(opts: EvalCommandOptions): Promise<void> {
         limit: opts.limit ?? null,
         batchSize: opts.batchSize,
         imagesPerBatch: opts.imagesPerBatch,
-        device: parseDevice(opts.device),
+        devices: parseDevices(opts.device, opts.devices),
         threads: opts.threads,
         verbose: opts.verbose ?? false,
         tokens: opts.tokens ?? null,

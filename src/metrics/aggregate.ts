@@ -122,8 +122,11 @@ export class RunAggregator {
     const sorted = new Float64Array(n * WIDTH);
     order.forEach((k, row) => sorted.set(this.values.subarray(k * WIDTH, (k + 1) * WIDTH), row * WIDTH));
     const boot = n ? bootstrapMeans(sorted, n, WIDTH, resamples, seed) : null;
+    // Means summed in id order too, so that they do not depend on the order of add() to the last bit.
+    const sums = new Float64Array(WIDTH);
+    for (let row = 0; row < n; row++) for (let c = 0; c < WIDTH; c++) sums[c]! += sorted[row * WIDTH + c]!;
     MEAN_METRICS.forEach((m, c) => {
-      s[m] = n ? this.sums[c]! / n : null;
+      s[m] = n ? sums[c]! / n : null;
       s[`${m}_ci`] = boot ? percentileInterval(boot[c]!, confidence) : null;
     });
     return s as RunSummary;

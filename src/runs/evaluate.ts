@@ -36,7 +36,8 @@ export interface EvalOptions {
   limit: number | null;
   batchSize: number;
   imagesPerBatch: number;
-  device: DeviceRequest;
+  /** One inference worker per device (several GPUs: one each). */
+  devices: DeviceRequest[];
   threads: number | undefined;
   verbose: boolean;
   tokens: TokenRule | null;
@@ -252,15 +253,17 @@ async function runJob(
   };
 
   let status: RunStatus = 'complete';
-  let runner: GraphRunner | null = null;
+  const runners: GraphRunner[] = [];
   try {
     if (model) {
-      runner = await GraphRunner.start(model, { device: o.device, threads: o.threads, verbose: o.verbose });
-      if (runner.note) note = runner.note;
-      writer.update({ provenance: { ...writer.run.provenance, execution_provider: runner.provider, device: describeDevice(o.device) } });
+      for (const device of o.devices) runners.push(await GraphRunner.start(model, { device, threads: o.threads, verbose: o.verbose }));
+      note = runners.find((r) => r.note)?.note ?? undefined;
+      writer.update({
+        provenance: { ...writer.run.provenance, execution_provider: runners.map((r) => r.provider).join(','), devices: o.devices.map(describeDevice) },
+      });
       await runModelJob(todo, {
         model,
-        runner,
+        runners,
         tokenizer: PhraseTokenizer.load(model),
         tokens: tokens!,
         metrics: o.metrics,
@@ -291,7 +294,7 @@ async function runJob(
       throw err;
     }
   } finally {
-    await runner?.close().catch(() => undefined);
+    await Promise.all(runners.map((r) => r.close().catch(() => undefined)));
   }
   function finish() {
     writer.update({ status, progress: { done, total: selected.length, errors, invalid: agg.nInvalid } });

@@ -16,7 +16,8 @@ import type { InstanceRow } from './store.js';
 
 export interface ModelJobOptions {
   model: LoadedModel;
-  runner: GraphRunner;
+  /** One runner per device; batches go to whichever is free. */
+  runners: GraphRunner[];
   tokenizer: PhraseTokenizer;
   tokens: TokenRule;
   metrics: MetricOptions;
@@ -44,23 +45,32 @@ async function decodeBatch(batch: Batch<DatasetInstance>, spec: LoadedModel['car
   );
 }
 
-/** Runs the model over `todo`; stops between batches when `signal` is aborted. */
+/**
+ * Runs the model over `todo`; stops between batches when `signal` is aborted. Each runner works through
+ * the shared list of batches, decoding its next batch while the current one is in its worker.
+ */
 export async function runModelJob(todo: DatasetInstance[], o: ModelJobOptions): Promise<void> {
   const { card } = o.model;
-  const ws = new MetricsWorkspace();
   const batches = planBatches(groupByImage(todo), o.batchSize, o.imagesPerBatch);
-  let next: Promise<Decoded[]> | null = batches.length > 0 ? decodeBatch(batches[0]!, card.image) : null;
-  for (let k = 0; k < batches.length && !o.signal.aborted; k++) {
-    const batch = batches[k]!;
-    const decoded = await next!;
-    // Decode the next batch while this one is in the worker.
-    next = k + 1 < batches.length ? decodeBatch(batches[k + 1]!, card.image) : null;
-    await runBatch(batch, decoded, `batch-${k}`, o, ws);
-  }
-  await next?.catch(() => undefined);
+  let nextBatch = 0;
+  const take = (): number | null => (nextBatch < batches.length && !o.signal.aborted ? nextBatch++ : null);
+  await Promise.all(
+    o.runners.map(async (runner) => {
+      const ws = new MetricsWorkspace();
+      let k = take();
+      let decoding = k === null ? null : decodeBatch(batches[k]!, card.image);
+      while (k !== null && decoding !== null) {
+        const decoded = await decoding;
+        const following = take();
+        decoding = following === null ? null : decodeBatch(batches[following]!, card.image);
+        await runBatch(batches[k]!, decoded, `batch-${k}`, runner, o, ws);
+        k = following;
+      }
+    }),
+  );
 }
 
-async function runBatch(batch: Batch<DatasetInstance>, decoded: Decoded[], key: string, o: ModelJobOptions, ws: MetricsWorkspace): Promise<void> {
+async function runBatch(batch: Batch<DatasetInstance>, decoded: Decoded[], key: string, runner: GraphRunner, o: ModelJobOptions, ws: MetricsWorkspace): Promise<void> {
   const { card } = o.model;
   const [H, W] = card.image.size;
   const rows: InstanceRow[] = [];
@@ -83,7 +93,7 @@ async function runBatch(batch: Batch<DatasetInstance>, decoded: Decoded[], key: 
   if (good.length > 0) {
     const pixels = new Float32Array(good.length * 3 * H * W);
     good.forEach((g, i) => pixels.set(g.pixels, i * 3 * H * W));
-    await o.runner.image(key, { pixel_values: f32(pixels, [good.length, 3, H, W]) });
+    await runner.image(key, { pixel_values: f32(pixels, [good.length, 3, H, W]) });
   }
 
   for (const chunk of batch.chunks) {
@@ -111,7 +121,7 @@ async function runBatch(batch: Batch<DatasetInstance>, decoded: Decoded[], key: 
     const tokens = o.tokenizer.batch(ready.map((r) => r.enc));
     let out;
     try {
-      out = await o.runner.cam(key, {
+      out = await runner.cam(key, {
         image_index: i64(BigInt64Array.from(ready, (r) => BigInt(r.image)), [ready.length]),
         input_ids: i64(tokens.inputIds, [tokens.B, tokens.T]),
         attention_mask: i64(tokens.attentionMask, [tokens.B, tokens.T]),

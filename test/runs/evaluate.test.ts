@@ -43,7 +43,7 @@ describe('evaluate (toy model and baselines on generated shapes)', () => {
     limit: null,
     batchSize: 4,
     imagesPerBatch: 2,
-    device: { kind: 'cpu' },
+    devices: [{ kind: 'cpu' }],
     threads: 1,
     verbose: false,
     tokens: null,
@@ -126,5 +126,42 @@ describe('evaluate (toy model and baselines on generated shapes)', () => {
     await expect(
       evaluate(await options({ jobs: [{ kind: 'baseline', name: 'random' }], resume: [r!.runDir], metrics: resolveMetricOptions({ pgTolerance: 15 }) }), () => {}, new AbortController().signal),
     ).rejects.toThrow(/another configuration/);
+  });
+});
+
+describe('evaluate with several inference workers', () => {
+  it('gives the same rows with two workers as with one', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gc-eval2-'));
+    try {
+      const manifest = path.join(dir, 'm.jsonl');
+      await generateShapes({ split: 'val', n: 8, seed: 9, imagesDir: path.join(dir, 'images'), out: manifest });
+      const base: EvalOptions = {
+        jobs: [{ kind: 'model', dir: toyDir }],
+        dataset: await loadDataset(manifest),
+        runsDir: path.join(dir, 'runs'),
+        resume: false,
+        shard: null,
+        limit: null,
+        batchSize: 3,
+        imagesPerBatch: 1,
+        devices: [{ kind: 'cpu' }],
+        threads: 1,
+        verbose: false,
+        tokens: null,
+        metrics: resolveMetricOptions(),
+        baseline: DEFAULT_BASELINE_OPTIONS,
+      };
+      const one = (await evaluate(base, () => {}, new AbortController().signal))[0]!;
+      const two = (await evaluate({ ...base, devices: [{ kind: 'cpu' }, { kind: 'cpu' }] }, () => {}, new AbortController().signal))[0]!;
+      const rows = async (d: string) => {
+        const out: InstanceRow[] = [];
+        for await (const r of readInstances(d)) out.push(r);
+        return out.sort((a, b) => a.idx - b.idx).map(({ cam: _c, ...r }) => r);
+      };
+      expect(await rows(two.runDir)).toEqual(await rows(one.runDir));
+      expect(two.summary).toEqual(one.summary);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
