@@ -28,7 +28,7 @@ export function registerEval(program: Command): void {
     .option('--runs-dir <dir>', 'where run folders are created', 'runs')
     .option('--resume [dirs...]', 'continue unfinished runs: the latest one with the same configuration, or the folders given (one per model/baseline, in order)')
     .option('--shard <i/n>', 'evaluate shard i of n (whole images; default from SLURM_ARRAY_TASK_ID/COUNT when set); combine with `groundcam merge`')
-    .option('--limit <n>', 'only the first n instances (after sharding)', positiveInt)
+    .option('--limit <n>', 'only the first n instances of the dataset (before sharding)', positiveInt)
     .addOption(new Option('--resize <mode>', 'heatmap → image resize kernel').choices(['bicubic', 'bilinear', 'nearest'] as const))
     .option('--pg-tolerance <px>', 'pointing-game tolerance in pixels (0 = inside a box)', Number)
     .option('--pg-levels <n>', 'PG-uncertainty quantisation levels (0 = none)', Number)

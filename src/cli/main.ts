@@ -4,6 +4,7 @@ import { Command } from '@commander-js/extra-typings';
 import { UserError } from '../util/errors.js';
 import { registerData } from './data.js';
 import { registerEval } from './eval.js';
+import { registerMerge } from './merge.js';
 import { registerScore } from './score.js';
 import { VERSION } from '../version.js';
 
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)');
   registerEval(program);
+  registerMerge(program);
   registerScore(program);
   registerData(program);
   return program;

@@ -123,8 +123,8 @@ function findResumable(runsDir: string, config: RunConfig): string | null {
 /** Runs every job in turn; returns their results (also for a job that failed, with its status). */
 export async function evaluate(o: EvalOptions, onProgress: ProgressListener, signal: AbortSignal): Promise<RunResult[]> {
   const datasetSha = await sha256File(o.dataset.file);
-  let selected: DatasetInstance[] = selectShard(o.dataset.instances, o.shard);
-  if (o.limit !== null) selected = selected.slice(0, o.limit);
+  const limited = o.limit === null ? o.dataset.instances : o.dataset.instances.slice(0, o.limit);
+  const selected: DatasetInstance[] = selectShard(limited, o.shard);
   const results: RunResult[] = [];
   const labels = o.jobs.map(jobLabel);
   o.jobs.forEach((_, job) =>

@@ -98,6 +98,33 @@ describe('groundcam eval', () => {
     expect(summary(killedDir)).toEqual(summary(fullDir));
   });
 
+  it('evaluates shards (also from Slurm variables) that merge into the unsharded run', () => {
+    const args = ['eval', '--model', TOY, '--dataset', manifest, '--limit', '30', '--json'];
+    const whole = JSON.parse(groundcam([...args, '--runs-dir', path.join(dir, 'whole')]).stdout) as { runs: { run_dir: string }[] };
+    const shards = [1, 2, 3].map((i) => {
+      const r = i === 3
+        ? groundcam([...args, '--runs-dir', path.join(dir, 'shards')], { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '1' })
+        : groundcam([...args, '--shard', `${i}/3`, '--runs-dir', path.join(dir, 'shards')]);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { runs: { run_dir: string }[] }).runs[0]!.run_dir;
+    });
+    expect(new Set(shards).size).toBe(3);
+    const out = path.join(dir, 'merged');
+    const m = groundcam(['merge', ...shards, '--out', out]);
+    expect(m.code, m.stderr).toBe(0);
+    expect(m.stdout).toMatch(/merged 3 shard\(s\)/);
+    const strip = (rows: Record<string, unknown>[]) => rows;
+    expect(strip(rowsOf(out))).toEqual(strip(rowsOf(whole.runs[0]!.run_dir)));
+    const summary = (d: string) => {
+      const { run_dir: _r, config: _c, ...s } = JSON.parse(readFileSync(path.join(d, 'summary.json'), 'utf8')) as Record<string, unknown>;
+      return s;
+    };
+    expect(summary(out)).toEqual(summary(whole.runs[0]!.run_dir));
+    const again = groundcam(['merge', shards[0]!, shards[1]!, '--out', path.join(dir, 'merged2')]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/shard 3\/3 is missing/);
+  });
+
   it('says what is wrong with bad arguments', () => {
     expect(groundcam(['eval', '--baseline', 'middle', '--dataset', manifest]).stderr).toMatch(/--baseline middle: expected one of centre, uniform, random/);
     expect(groundcam(['eval', '--model', 'no-such-model', '--dataset', manifest]).stderr).toMatch(/--model no-such-model: no such model folder/);
