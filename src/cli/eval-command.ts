@@ -26,10 +26,10 @@ export interface EvalCommandOptions {
   resume?: true | string[];
   shard?: string;
   limit?: number;
-  resize?: 'bicubic' | 'bilinear' | 'nearest';
-  pgTolerance?: number;
-  pgLevels?: number;
-  mergeBoxes?: true;
+  resize: 'bicubic' | 'bilinear' | 'nearest';
+  pgTolerance: number;
+  pgLevels: number;
+  mergeBoxes: boolean;
   baselineSigma?: number;
   seed?: number;
   tui: boolean;

@@ -1,6 +1,7 @@
 // `groundcam eval`: run models (and baselines) over a dataset, live table, resumable runs.
 import type { Command } from '@commander-js/extra-typings';
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import { mergeBoxesOption, pgLevelsOption, pgToleranceOption, resizeOption } from './metric-flags.js';
 
 const positiveInt = (v: string): number => {
   const n = Number(v);
@@ -29,10 +30,10 @@ export function registerEval(program: Command): void {
     .option('--resume [dirs...]', 'continue unfinished runs: the latest one with the same configuration, or the folders given (one per model/baseline, in order)')
     .option('--shard <i/n>', 'evaluate shard i of n (whole images; default from SLURM_ARRAY_TASK_ID/COUNT when set); combine with `groundcam merge`')
     .option('--limit <n>', 'only the first n instances of the dataset (before sharding)', positiveInt)
-    .addOption(new Option('--resize <mode>', 'heatmap → image resize kernel').choices(['bicubic', 'bilinear', 'nearest'] as const))
-    .option('--pg-tolerance <px>', 'pointing-game tolerance in pixels (0 = inside a box)', Number)
-    .option('--pg-levels <n>', 'PG-uncertainty quantisation levels (0 = none)', Number)
-    .option('--merge-boxes', 'replace the boxes of an instance by their enclosing box')
+    .addOption(resizeOption())
+    .addOption(pgToleranceOption())
+    .addOption(pgLevelsOption())
+    .addOption(mergeBoxesOption())
     .option('--baseline-sigma <f>', 'centre baseline: Gaussian sigma as a fraction of the grid', Number)
     .option('--seed <n>', 'random baseline seed', Number)
     .option('--no-tui', 'plain progress lines instead of the live table')

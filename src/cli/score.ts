@@ -1,24 +1,10 @@
 // `groundcam score`: the Q-GroundCAM metrics of heatmaps (.npy) listed in a manifest.
-import { Command, Option } from '@commander-js/extra-typings';
-import { DEFAULT_METRIC_OPTIONS, METRIC_OPTION_DOCS, RESIZE_MODES } from '../metrics/options.js';
-import { UserError } from '../util/errors.js';
-
-const nonNegative = (flag: string) => (v: string) => {
-  const x = Number(v);
-  if (v.trim() === '' || !Number.isFinite(x) || x < 0) throw new UserError(`${flag} needs a number >= 0 (got "${v}")`);
-  return x;
-};
-const nonNegativeInteger = (flag: string) => (v: string) => {
-  const x = Number(v);
-  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(x)) throw new UserError(`${flag} needs an integer >= 0 (got "${v}")`);
-  return x;
-};
+import type { Command } from '@commander-js/extra-typings';
+import { mergeBoxesOption, pgLevelsOption, pgToleranceOption, resizeOption } from './metric-flags.js';
 
 const MAX_PROBLEMS_SHOWN = 20;
 
 export function registerScore(program: Command): void {
-  const d = DEFAULT_METRIC_OPTIONS;
-  const doc = METRIC_OPTION_DOCS;
   program
     .command('score')
     .description(
@@ -27,10 +13,10 @@ export function registerScore(program: Command): void {
     )
     .requiredOption('--manifest <file>', 'manifest (JSON Lines, see the README) whose rows have a "heatmap" path')
     .option('--out <file>', 'write per-instance records to FILE.jsonl or FILE.csv (without --out, none are written)')
-    .addOption(new Option(doc.resize.flag, doc.resize.doc).choices(RESIZE_MODES).default(d.resize))
-    .option(doc.pgTolerance.flag, doc.pgTolerance.doc, nonNegative('--pg-tolerance'), d.pgTolerance)
-    .option(doc.pgLevels.flag, doc.pgLevels.doc, nonNegativeInteger('--pg-levels'), d.pgLevels)
-    .option(doc.mergeBoxes.flag, doc.mergeBoxes.doc, d.mergeBoxes)
+    .addOption(resizeOption())
+    .addOption(pgToleranceOption())
+    .addOption(pgLevelsOption())
+    .addOption(mergeBoxesOption())
     .option('--json', 'print only the summary, as JSON, on stdout')
     .action(async (opts) => {
       const { scoreManifest } = await import('../runs/score.js');
