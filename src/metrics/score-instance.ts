@@ -91,9 +91,16 @@ function checkShape(grid: Grid, gh: number, gw: number, W: number, H: number): v
   if (grid.length !== gh * gw) throw new RangeError(`grid has ${grid.length} values, expected gh × gw = ${gh * gw}`);
 }
 
-function allFinite(grid: Grid): boolean {
-  for (let p = 0; p < grid.length; p++) if (!Number.isFinite(grid[p]!)) return false;
-  return true;
+/** Whether every value is finite, and whether they are all equal (a constant heatmap). */
+function inspectGrid(grid: Grid): { finite: boolean; constant: boolean } {
+  const first = grid[0]!;
+  let constant = true;
+  for (let p = 0; p < grid.length; p++) {
+    const v = grid[p]!;
+    if (!Number.isFinite(v)) return { finite: false, constant: false };
+    if (v !== first) constant = false;
+  }
+  return { finite: true, constant };
 }
 
 interface Pass {
@@ -117,7 +124,8 @@ function run(
   map: Float64Array | null,
 ): Pass | InvalidInstance {
   checkShape(grid, gh, gw, W, H);
-  if (!allFinite(grid)) return { invalid: 'heatmap has non-finite values (NaN or ±Infinity)' };
+  const inspected = inspectGrid(grid);
+  if (!inspected.finite) return { invalid: 'heatmap has non-finite values (NaN or ±Infinity)' };
   const boxes = prepareBoxes(rawBoxes, W, H, o.mergeBoxes);
   if (!Array.isArray(boxes)) return boxes;
   if (!coversPixelCentre(boxes, W, H)) return { invalid: BOX_INVALID.noCentre };
@@ -130,7 +138,10 @@ function run(
   if (!Number.isFinite(range.max - range.min)) {
     return { invalid: 'heatmap values overflow float64 once resized (|values| near 1e308)' };
   }
-  const degenerate = isDegenerate(range.min, range.max, o.degenerateRange);
+  // A constant grid resizes to a constant map; only rounding in the resize weights (whose sum is 1 up
+  // to a few ulps) could make max U − min U exceed the threshold for very large values, so it is
+  // degenerate by definition, as in exact arithmetic.
+  const degenerate = inspected.constant || isDegenerate(range.min, range.max, o.degenerateRange);
   let min = range.min;
   let span = range.max - range.min;
   if (degenerate) {

@@ -86,6 +86,14 @@ describe('scoreInstance behaviour', () => {
     });
   });
 
+  it('scores a constant grid of large values as degenerate, whatever the resize rounding does', () => {
+    // bicubic weights sum to 1 only up to a few ulps: at |value| ~ 1e3 the resized map varies by ~1e-12
+    for (const resize of ['bicubic', 'bilinear', 'nearest'] as const) {
+      const r = scoreInstance(new Float64Array(1).fill(-867.5309), 1, 1, [[10, 10, 50, 30]], 225, 60, resolveMetricOptions({ resize }));
+      expect(r).toMatchObject({ degenerate: true, pg_hit: 0, peaks: 0 });
+    }
+  });
+
   it('refuses arguments of the wrong shape', () => {
     expect(() => scoreInstance(new Float64Array(5), 2, 3, [[0, 0, 1, 1]], 4, 4)).toThrow(RangeError);
     expect(() => scoreInstance(new Float64Array(6), 2, 3, [[0, 0, 1, 1]], 0, 4)).toThrow(RangeError);

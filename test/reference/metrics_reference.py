@@ -192,6 +192,9 @@ def score(grid, W, H, boxes, **options):
 
     U = resize(G, H, W, o["resize"])
     A, degenerate = normalise(U, o["degenerate_range"])
+    if not degenerate and np.all(G == G.flat[0]):
+        # a constant grid is a constant map in exact arithmetic (only resize rounding could say otherwise)
+        A, degenerate = np.zeros_like(U), True
     s = o["smoothing"]
     Mf = M.astype(np.float64)
     A_bin = (A >= o["bin_threshold"]).astype(np.float64)
