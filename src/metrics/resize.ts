@@ -27,25 +27,45 @@ export interface AxisTaps {
   readonly weight: Float64Array;
 }
 
-/** Taps of one axis: bicubic = floor(s)−1 .. floor(s)+2 weighted by keysCubic(s − tap); bilinear = floor(s), floor(s)+1. */
+/**
+ * Taps of one axis, with PyTorch's own arithmetic (aten/src/ATen/native/UpSample.h) so that rounding
+ * matches it as closely as possible: bicubic takes floor(s)−1 .. floor(s)+2 with t = s − floor(s) and
+ * weights cubic2(t + 1), cubic1(t), cubic1(1 − t), cubic2(2 − t); bilinear clamps s to >= 0 first, then
+ * takes floor(s) and the next index (the same one at the last index) with weights 1 − λ, λ. Where every
+ * tap lands on one input index the weight is exactly 1.
+ */
 export function axisTaps(inSize: number, outSize: number, mode: 'bicubic' | 'bilinear'): AxisTaps {
   const count = mode === 'bicubic' ? 4 : 2;
   const index = new Int32Array(outSize * count);
   const weight = new Float64Array(outSize * count);
   const last = inSize - 1;
+  const clamp = (i: number) => (i < 0 ? 0 : i > last ? last : i);
   for (let o = 0; o < outSize; o++) {
-    const s = sourceCoordinate(o, inSize, outSize);
-    const f = Math.floor(s);
-    for (let k = 0; k < count; k++) {
-      const tap = mode === 'bicubic' ? f + k - 1 : f + k;
-      index[o * count + k] = tap < 0 ? 0 : tap > last ? last : tap;
-    }
+    const raw = sourceCoordinate(o, inSize, outSize);
     if (mode === 'bicubic') {
-      for (let k = 0; k < 4; k++) weight[o * 4 + k] = keysCubic(s - (f + k - 1));
+      const f = Math.floor(raw);
+      const t = raw - f;
+      for (let k = 0; k < 4; k++) index[o * 4 + k] = clamp(f + k - 1);
+      weight[o * 4] = keysCubic(t + 1);
+      weight[o * 4 + 1] = keysCubic(t);
+      weight[o * 4 + 2] = keysCubic(1 - t);
+      weight[o * 4 + 3] = keysCubic(2 - t);
     } else {
-      const t = s - f;
-      weight[o * 2] = 1 - t;
-      weight[o * 2 + 1] = t;
+      const s = raw < 0 ? 0 : raw;
+      const f = Math.floor(s);
+      const lambda = s - f;
+      index[o * 2] = clamp(f);
+      index[o * 2 + 1] = clamp(f < last ? f + 1 : f);
+      weight[o * 2] = 1 - lambda;
+      weight[o * 2 + 1] = lambda;
+    }
+    // Every tap on the same (clamped) input index: the output is that input exactly, as in exact
+    // arithmetic (the weights sum to 1 only up to rounding). A 1-wide axis, for one, stays constant.
+    let same = true;
+    for (let k = 1; k < count; k++) if (index[o * count + k] !== index[o * count]) same = false;
+    if (same) {
+      weight[o * count] = 1;
+      for (let k = 1; k < count; k++) weight[o * count + k] = 0;
     }
   }
   return { count, index, weight };

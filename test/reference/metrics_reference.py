@@ -44,20 +44,28 @@ def source_coordinate(n_in, n_out):
 
 
 def interpolation_taps(n_in, n_out, mode):
-    """(indices, weights), each of shape (n_out, taps), for one axis."""
+    """(indices, weights), each of shape (n_out, taps), for one axis, with PyTorch's own arithmetic
+    (aten UpSample.h): bicubic weights cubic(t + 1), cubic(t), cubic(1 - t), cubic(2 - t) with
+    t = s - floor(s); bilinear clamps s to >= 0 first. Where every tap of an output index falls on the
+    same (clamped) input index, the output is that input exactly (weight 1), as in exact arithmetic."""
     s = source_coordinate(n_in, n_out)
-    base = np.floor(s)
     if mode == "bicubic":
-        offsets = np.arange(-1, 3)
-        unclamped = base[:, None] + offsets[None, :]
-        weights = keys_cubic(s[:, None] - unclamped)
+        base = np.floor(s)
+        t = s - base
+        unclamped = base[:, None] + np.arange(-1, 3)[None, :]
+        weights = np.stack([keys_cubic(t + 1.0), keys_cubic(t), keys_cubic(1.0 - t), keys_cubic(2.0 - t)], axis=1)
     elif mode == "bilinear":
-        unclamped = base[:, None] + np.arange(0, 2)[None, :]
+        s = np.maximum(s, 0.0)
+        base = np.floor(s)
         frac = s - base
+        unclamped = np.stack([base, np.where(base < n_in - 1, base + 1, base)], axis=1)
         weights = np.stack([1.0 - frac, frac], axis=1)
     else:
         raise ValueError(mode)
     indices = np.clip(unclamped, 0, n_in - 1).astype(np.int64)
+    same = np.all(indices == indices[:, :1], axis=1)
+    weights[same] = 0.0
+    weights[same, 0] = 1.0
     return indices, weights
 
 
