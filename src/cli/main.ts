@@ -3,7 +3,10 @@
 import { Command } from '@commander-js/extra-typings';
 import { UserError } from '../util/errors.js';
 import { registerData } from './data.js';
+import { registerBrowse } from './browse.js';
 import { registerEval } from './eval.js';
+import { registerRender } from './render.js';
+import { registerReport } from './report.js';
 import { registerScore } from './score.js';
 import { VERSION } from '../version.js';
 
@@ -14,6 +17,9 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerEval(program);
   registerScore(program);
+  registerReport(program);
+  registerRender(program);
+  registerBrowse(program);
   registerData(program);
   return program;
 }
