@@ -2,7 +2,8 @@
 // - viridis (default): perceptually uniform and readable in greyscale and by colour-blind readers
 //   (van der Walt & Smith, CC0). Built from its ten published stops (viridis(10) in R and matplotlib:
 //   #440154 … #FDE725) with Catmull-Rom interpolation: within 13/255 of the full table on every channel,
-//   0.9/255 on average (measured against matplotlib's), which is invisible in an overlay.
+//   0.9/255 on average (measured against matplotlib's), which is invisible in an overlay; its lightness
+//   rises from end to end like the original's (before rounding to bytes).
 // - jet: MATLAB's classic rainbow, r/g/b = clamp(1.5 − |4x − 3|, |4x − 2|, |4x − 1|); not perceptually
 //   uniform, offered because the GradCAM literature (pytorch-grad-cam, gScoreCAM) uses it.
 // - gray: black to white.
