@@ -37,8 +37,9 @@ export async function runRenderCommand(runDir: string, opts: RenderCommandOption
       for (let i = 2; used.has(name); i++) name = `${slugify(row.id)}-${i}`;
       used.add(name);
       const file = path.join(opts.out, `${opts.worst !== undefined && !opts.id?.length ? `${String(k + 1).padStart(2, '0')}_` : ''}${name}.png`);
-      const { figure } = await renderInstance(renderers, row, file, options);
+      const { figure, notes } = await renderInstance(renderers, row, file, options);
       process.stdout.write(`${file}\n`);
+      for (const note of new Set(notes)) process.stderr.write(`groundcam: ${row.id}: ${note}\n`);
       if (k === 0) process.stderr.write(`groundcam: captions drawn with ${figure.style.engine === 'svg' ? 'SVG text (system font)' : 'the built-in bitmap font'}\n`);
     }
   } finally {

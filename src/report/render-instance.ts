@@ -81,6 +81,8 @@ export function absentPanel(like: FigurePanel, run: LoadedRun): FigurePanel {
 export interface RenderedFigure {
   file: string;
   figure: Figure;
+  /** What the captions warn about (missing image, resized image), per panel. */
+  notes: string[];
 }
 
 /** Composes `panels` side by side and writes them as a PNG to `file` (its folder is created). */
@@ -89,7 +91,7 @@ export async function writeFigure(panels: FigurePanel[], file: string, options: 
   const png = await encodeFigurePng(figure);
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, png);
-  return { file, figure };
+  return { file, figure, notes: panels.flatMap((p) => p.caption.notes) };
 }
 
 /**

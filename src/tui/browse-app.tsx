@@ -138,7 +138,7 @@ export function BrowseApp({ a, b, dataset, width, height, preview, writePng, sta
   const shown = item && previews.id === item.id ? previews : { a: null, b: null };
   return (
     <Box flexDirection="column" width={layout.width}>
-      <TitleBar runs={runs} view={describeView(state)} width={layout.width} />
+      <TitleBar runs={runs} position={position} width={layout.width} />
       <InstanceTable columns={columns} flex={flex} rows={visibleItems(state)} cursor={state.cursor} sort={state.sort} height={state.pageSize} />
       {state.mode === 'help' ? (
         <HelpPanel width={layout.width} height={layout.detailRows} />
@@ -147,7 +147,7 @@ export function BrowseApp({ a, b, dataset, width, height, preview, writePng, sta
       ) : (
         <Box height={layout.detailRows} />
       )}
-      <KeyHelp width={layout.width} compare={compare} searching={state.mode === 'search'} search={state.filters.text} message={state.message} position={position} />
+      <KeyHelp width={layout.width} compare={compare} searching={state.mode === 'search'} search={state.filters.text} view={describeView(state)} message={state.message} />
     </Box>
   );
 }

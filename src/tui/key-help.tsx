@@ -1,14 +1,15 @@
-// The two bottom lines: a status line (message, or the search being typed, and the position), then the
-// keys.
-import { Box, Text } from 'ink';
+// The two bottom lines: a status line (a message if there is one, then the sort and filters; or the
+// search being typed), then the keys.
+import { Text } from 'ink';
 
 export interface KeyHelpProps {
   width: number;
   compare: boolean;
   searching: boolean;
   search: string;
+  /** The sort and filters (describeView). */
+  view: string;
   message: string | null;
-  position: string;
 }
 
 /** The key line: the most used keys, fitting 80 columns. */
@@ -17,23 +18,20 @@ export function keyLine(compare: boolean): string {
   return keys.join('  ');
 }
 
-export function KeyHelp({ width, compare, searching, search, message, position }: KeyHelpProps) {
-  const status = searching ? `/${search}▌  (Enter keeps, Esc cancels)` : (message ?? '');
+export function KeyHelp({ width, compare, searching, search, view, message }: KeyHelpProps) {
   return (
-    <Box flexDirection="column" width={width}>
-      <Box width={width}>
-        <Box flexGrow={1}>
-          <Text color={searching ? 'cyan' : 'yellow'} wrap="truncate-end">
-            {status || ' '}
-          </Text>
-        </Box>
-        <Box flexShrink={0} marginLeft={1}>
-          <Text dimColor>{position}</Text>
-        </Box>
-      </Box>
+    <>
+      {searching ? (
+        <Text color="cyan" wrap="truncate-end">{`/${search}▌  (Enter keeps, Esc cancels)`}</Text>
+      ) : (
+        <Text wrap="truncate-end">
+          {message ? <Text color="yellow">{`${message} · `}</Text> : null}
+          <Text color="green">{view}</Text>
+        </Text>
+      )}
       <Text dimColor wrap="truncate-end">
-        {keyLine(compare)}
+        {keyLine(compare).slice(0, width)}
       </Text>
-    </Box>
+    </>
   );
 }

@@ -1,29 +1,24 @@
-// The top line of `groundcam browse`: which run(s), and the current sort and filters.
+// The top line of `groundcam browse`: which run(s) on which data, and where the selection is.
 import { Box, Text } from 'ink';
 
 export interface TitleBarProps {
   runs: string;
-  view: string;
+  /** `12/584`, or `3/40 of 584` when filtered. */
+  position: string;
   width: number;
 }
 
-export function TitleBar({ runs, view, width }: TitleBarProps) {
-  const left = `groundcam browse · ${runs}`;
-  const room = Math.max(0, width - left.length - 2);
+export function TitleBar({ runs, position, width }: TitleBarProps) {
   return (
     <Box width={width}>
       <Box flexGrow={1}>
         <Text bold color="cyan" wrap="truncate-end">
-          {left}
+          {`groundcam browse · ${runs}`}
         </Text>
       </Box>
-      {room > 8 && (
-        <Box flexShrink={0} marginLeft={2}>
-          <Text dimColor wrap="truncate-end">
-            {view.length > room ? view.slice(0, room - 1) + '…' : view}
-          </Text>
-        </Box>
-      )}
+      <Box flexShrink={0} marginLeft={1}>
+        <Text dimColor>{position}</Text>
+      </Box>
     </Box>
   );
 }
