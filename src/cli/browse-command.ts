@@ -17,6 +17,7 @@ export interface BrowseCommandOptions {
   filter?: string;
   find?: string;
   out: string;
+  dataDir?: string;
   colormap: ColormapName;
   color: ColorChoice;
   plain?: true;
@@ -41,8 +42,9 @@ function startOf(opts: BrowseCommandOptions, a: LoadedRun, compare: boolean): Br
 }
 
 export async function runBrowseCommand(runDir: string, run2Dir: string | null, opts: BrowseCommandOptions): Promise<void> {
-  const a = await loadRun(runDir);
-  const b = run2Dir ? await loadRun(run2Dir) : null;
+  const load = { ...(opts.dataDir !== undefined && { dataDir: opts.dataDir }) };
+  const a = await loadRun(runDir, load);
+  const b = run2Dir ? await loadRun(run2Dir, load) : null;
   const start = startOf(opts, a, b !== null);
   const interactive = !opts.plain && process.stdout.isTTY === true && process.stdin.isTTY === true;
   const dataset = `${a.config.dataset_name}${a.config.split ? '/' + a.config.split : ''}`;

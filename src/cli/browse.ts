@@ -27,6 +27,7 @@ export function registerBrowse(program: Command): void {
     .option('--filter <list>', `start filtered: comma-separated ${BROWSE_FILTERS.join(', ')}`)
     .option('--find <text>', 'start with only the instances whose phrase or id contains TEXT')
     .option('-o, --out <dir>', 'where the w key writes PNG overlays', 'renders')
+    .option('--data-dir <dir>', "where the manifest's relative image paths start (default: the manifest's folder recorded in run.json)")
     .addOption(new Option('--colormap <name>', 'heatmap colours (preview and PNG)').choices(COLORMAP_NAMES).default('viridis' as const))
     .addOption(new Option('--color <level>', 'terminal colours for the preview: auto (from COLORTERM, TERM, FORCE_COLOR, NO_COLOR), truecolor, 256, 16 or none').choices(COLOR_CHOICES).default('auto' as const))
     .option('--plain', 'print the table instead of the interactive view (the default when stdout is not a terminal)')

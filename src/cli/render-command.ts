@@ -13,6 +13,7 @@ export interface RenderCommandOptions {
   by: RankMetric;
   out: string;
   compare?: string;
+  dataDir?: string;
   colormap: ColormapName;
   alpha: number;
   text: TextEngineChoice;
@@ -20,7 +21,8 @@ export interface RenderCommandOptions {
 
 export async function runRenderCommand(runDir: string, opts: RenderCommandOptions): Promise<void> {
   if (!opts.id?.length && opts.worst === undefined) throw new UserError('name the instances to draw: --id ID (repeatable) or --worst N [--by METRIC]');
-  const run = await loadRun(runDir);
+  const load = { ...(opts.dataDir !== undefined && { dataDir: opts.dataDir }) };
+  const run = await loadRun(runDir, load);
   const rows = [...(opts.id?.length ? rowsById(run.rows, opts.id, runDir) : [])];
   if (opts.worst !== undefined) {
     const worst = worstRows(run.rows, opts.by, opts.worst);
@@ -28,7 +30,7 @@ export async function runRenderCommand(runDir: string, opts: RenderCommandOption
     for (const r of worst) if (!rows.includes(r)) rows.push(r);
   }
   const renderers = [new RunRenderer(run)];
-  if (opts.compare) renderers.push(new RunRenderer(await loadRun(opts.compare)));
+  if (opts.compare) renderers.push(new RunRenderer(await loadRun(opts.compare, load)));
   const used = new Set<string>();
   const options = { colormap: opts.colormap, alpha: opts.alpha, text: opts.text };
   try {

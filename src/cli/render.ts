@@ -30,6 +30,7 @@ export function registerRender(program: Command): void {
     .addOption(new Option('--by <metric>', 'what --worst ranks by (lowest first; highest first for wdp_*, peaks; misses first for pg_hit)').choices(RANK_METRICS).default('iou_soft' as const))
     .requiredOption('-o, --out <dir>', 'folder for the PNG files (created)')
     .option('--compare <run2>', 'put the same instance of a second run beside each one (joined by id)')
+    .option('--data-dir <dir>', "where the manifest's relative image paths start (default: the manifest's folder recorded in run.json)")
     .addOption(new Option('--colormap <name>', 'heatmap colours').choices(COLORMAP_NAMES).default('viridis' as const))
     .option('--alpha <a>', 'heatmap opacity over the image (0-1)', unitInterval, 0.5)
     .addOption(new Option('--text <engine>', 'caption text: svg (system font), bitmap (built-in font) or auto (svg when a font renders)').choices(['auto', 'svg', 'bitmap'] as const).default('auto' as const))

@@ -68,7 +68,7 @@ export interface ReportTable {
 
 export interface ReportTableOptions {
   metrics?: readonly ReportMetric[];
-  /** Compare every other run against this one. It is added as the first row when not among `runs`. */
+  /** Compare every other run against this one; it is the first row (added when not among `runs`). */
   baseline?: LoadedRun | null;
   aggregate?: AggregateOptions;
 }
@@ -146,7 +146,7 @@ export function buildReportTable(runs: readonly LoadedRun[], options: ReportTabl
   const metrics = [...(options.metrics ?? TABLE1_METRICS)];
   const aggregate = options.aggregate ?? { ...DEFAULT_AGGREGATE_OPTIONS };
   const baseline = options.baseline ?? null;
-  const all = baseline && !runs.some((r) => r.dir === baseline.dir) ? [baseline, ...runs] : [...runs];
+  const all = baseline ? [baseline, ...runs.filter((r) => r.dir !== baseline.dir)] : [...runs];
   const baseRecords = baseline ? recordsOf(baseline.rows) : null;
   const rows = all.map((run) => {
     const row = rowOf(run, metrics);

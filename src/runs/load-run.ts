@@ -56,8 +56,16 @@ export function imagePathOf(run: Pick<LoadedRun, 'manifestDir'>, row: InstanceRo
   return path.isAbsolute(image) ? image : path.join(run.manifestDir, image);
 }
 
+export interface LoadRunOptions {
+  /**
+   * The folder relative image paths are relative to, when the data is no longer where the run was made
+   * (a run copied from a cluster): default the folder of the manifest recorded in run.json.
+   */
+  dataDir?: string;
+}
+
 /** Reads a run folder. Throws a UserError naming the folder when it is not a run. */
-export async function loadRun(dir: string): Promise<LoadedRun> {
+export async function loadRun(dir: string, options: LoadRunOptions = {}): Promise<LoadedRun> {
   const abs = path.resolve(dir);
   if (!existsSync(abs)) throw new UserError(`${dir}: no such run folder`);
   const run = readRunJson<RunConfig>(abs);
@@ -74,7 +82,8 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
     summary = { ...summariseRecords(recordsOf(rows)), n_errors: rows.filter((r) => r.error !== undefined).length };
     summarySource = 'recomputed';
   }
-  return { dir: abs, run, config: run.config, rows, summary, summarySource, manifestDir: path.dirname(run.config.dataset) };
+  const manifestDir = options.dataDir !== undefined ? path.resolve(options.dataDir) : path.dirname(run.config.dataset);
+  return { dir: abs, run, config: run.config, rows, summary, summarySource, manifestDir };
 }
 
 /**

@@ -64,6 +64,18 @@ describe('groundcam render', () => {
     } finally {
       renameSync(moved, image);
     }
+    // a run whose data moved: --data-dir says where the images are now
+    const data = path.dirname(t.manifest);
+    renameSync(data, data + '-moved');
+    try {
+      const lost = groundcam(['render', t.toy, '--id', row.id, '--out', path.join(t.root, 'lost')]);
+      expect(lost.stderr).toContain('image not found');
+      const found = groundcam(['render', t.toy, '--id', row.id, '--out', path.join(t.root, 'found'), '--data-dir', data + '-moved']);
+      expect(found.code, found.stderr).toBe(0);
+      expect(found.stderr).not.toContain('image not found');
+    } finally {
+      renameSync(data + '-moved', data);
+    }
     expect(groundcam(['render', t.toy, '--out', t.root])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--id ID \(repeatable\) or --worst N/) });
     expect(groundcam(['render', t.toy, '--id', 'nope', '--out', t.root])).toMatchObject({ code: 2, stderr: expect.stringMatching(/has no instance "nope"/) });
     expect(groundcam(['render', t.toy, '--worst', '2', '--by', 'iou', '--out', t.root]).stderr).toMatch(/Allowed choices are pg_hit, pg_uncertain/);

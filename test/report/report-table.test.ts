@@ -47,11 +47,12 @@ describe('buildReportTable', () => {
     expect(significanceMark(c.deltas.pg_acc!.p)).toBe('†');
   });
 
-  it('does not compare a run with itself when the baseline is among the runs', () => {
+  it('puts the baseline first even when it is among the runs, and does not compare it with itself', () => {
     const t = buildReportTable([a, b], { baseline: b });
-    expect(t.rows.map((r) => r.label)).toEqual(['testnet', 'centre (baseline)']);
-    expect(t.rows[1]!.isBaseline).toBe(true);
-    expect(t.rows[1]!.comparison).toBeNull();
+    expect(t.rows.map((r) => r.label)).toEqual(['centre (baseline)', 'testnet']);
+    expect(t.rows[0]!.isBaseline).toBe(true);
+    expect(t.rows[0]!.comparison).toBeNull();
+    expect(t.rows[1]!.comparison!.shared).toBe(7);
   });
 });
 
