@@ -117,20 +117,30 @@ export function BrowseApp({ a, b, dataset, width, height, preview, writePng, sta
     };
   }, [item?.id]);
 
+  const write = (target: BrowseItem | null) => {
+    if (!target) return;
+    dispatch({ type: 'message', text: `writing the overlay of ${target.id}…` });
+    writePng(target).then(
+      (file) => dispatch({ type: 'message', text: `wrote ${file}` }),
+      (err: Error) => dispatch({ type: 'message', text: `could not write the overlay: ${err.message}` }),
+    );
+  };
+
   useInput((input, key) => {
-    const action = keyAction(input, key, state.mode);
-    if (action === null) return;
-    if (action === 'quit') return exit();
-    if (action === 'write') {
-      if (!item) return;
-      dispatch({ type: 'message', text: `writing the overlay of ${item.id}…` });
-      writePng(item).then(
-        (file) => dispatch({ type: 'message', text: `wrote ${file}` }),
-        (err: Error) => dispatch({ type: 'message', text: `could not write the overlay: ${err.message}` }),
-      );
-      return;
+    // keys typed faster than a frame (key repeat, a burst from tmux) arrive as one string: take them one by one
+    const presses = input.length > 1 && !key.ctrl && !key.meta ? [...input].map((ch) => (ch === '\r' ? { ch: '', key: { return: true } } : { ch, key: {} })) : [{ ch: input, key }];
+    let s = state;
+    for (const p of presses) {
+      const action = keyAction(p.ch, p.key, s.mode);
+      if (action === null) continue;
+      if (action === 'quit') return exit();
+      if (action === 'write') {
+        write(selectedItem(s));
+        continue;
+      }
+      s = reduce(s, action);
+      dispatch(action);
     }
-    dispatch(action);
   });
 
   const runs = `${a.label}${b ? ` vs ${b.label}` : ''} · ${dataset}`;

@@ -90,6 +90,9 @@ describe('browse view (80 × 24)', () => {
     await press('j', (f) => f.includes('"the blue circle"'));
     await press(KEYS.down, (f) => f.includes('"a missing picture"') && f.includes('image not found'));
     await press('k', (f) => f.includes('"the blue circle"') && f.includes('PG hit ✓'));
+    // keys that arrive in one burst (key repeat) are each taken
+    await press('jjj', (f) => f.split('\n')[0]!.endsWith('5/17'));
+    await press('kkk', (f) => f.split('\n')[0]!.endsWith('2/17'));
     const iouColumn = (f: string) =>
       f
         .split('\n')
