@@ -3,8 +3,11 @@
 import { Command } from '@commander-js/extra-typings';
 import { UserError } from '../util/errors.js';
 import { registerData } from './data.js';
+import { registerBrowse } from './browse.js';
 import { registerEval } from './eval.js';
 import { registerMerge } from './merge.js';
+import { registerRender } from './render.js';
+import { registerReport } from './report.js';
 import { registerScore } from './score.js';
 import { VERSION } from '../version.js';
 
@@ -16,6 +19,9 @@ export function buildProgram(): Command {
   registerEval(program);
   registerMerge(program);
   registerScore(program);
+  registerReport(program);
+  registerRender(program);
+  registerBrowse(program);
   registerData(program);
   return program;
 }
