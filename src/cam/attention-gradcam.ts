@@ -2,6 +2,9 @@
 // mean_heads(attn · relu(∂score/∂attn)) for every text position, `[B, T, gh, gw]`; here the positions
 // are averaged into one grid per phrase by the token rule.
 import ndarray from 'ndarray';
+import type { ModelCard } from '../models/card.js';
+import { f32, i64 } from '../models/tensor.js';
+import { stackImages, type CamEngine } from './engine.js';
 import type { CamGrid } from './grid.js';
 
 /**
@@ -41,4 +44,26 @@ export function reduceTokens(cam: Float32Array, dims: readonly number[], lengths
     out.push({ data: grid, h, w });
   }
   return out;
+}
+
+/**
+ * The graphs of attention-GradCAM (and of the single-map `gradcam` method, T = 1): the image graph once per
+ * batch of images, its outputs kept in the worker; the CAM graph per chunk of phrases against them.
+ */
+export function attentionGradcamEngine(card: ModelCard, rule: TokenRule): CamEngine {
+  const [H, W] = card.image.size;
+  return {
+    async prepare(runner, images, key) {
+      await runner.image(key, { pixel_values: f32(stackImages(images, H, W), [images.length, 3, H, W]) });
+    },
+    async infer(runner, tokens, imageOf, key) {
+      const out = await runner.cam(key, {
+        image_index: i64(BigInt64Array.from(imageOf, (i) => BigInt(i)), [imageOf.length]),
+        input_ids: i64(tokens.inputIds, [tokens.B, tokens.T]),
+        attention_mask: i64(tokens.attentionMask, [tokens.B, tokens.T]),
+      });
+      const cam = out.cam!;
+      return { grids: reduceTokens(cam.data as Float32Array, cam.dims, tokens.lengths, rule), scores: out.score!.data as Float32Array };
+    },
+  };
 }

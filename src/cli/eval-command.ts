@@ -17,6 +17,8 @@ export interface EvalCommandOptions {
   baseline?: string[];
   dataset?: string;
   tokens?: 'all' | 'words';
+  topk?: number;
+  maskBatch: number;
   device: string;
   devices?: string[];
   threads?: number;
@@ -166,6 +168,8 @@ export async function runEvalCommand(opts: EvalCommandOptions): Promise<void> {
         threads: opts.threads,
         verbose: opts.verbose ?? false,
         tokens: opts.tokens ?? null,
+        ...(opts.topk !== undefined ? { topk: opts.topk } : {}),
+        maskBatch: opts.maskBatch,
         metrics,
         baseline: {
           ...DEFAULT_BASELINE_OPTIONS,

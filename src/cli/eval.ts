@@ -21,6 +21,8 @@ export function registerEval(program: Command): void {
     .option('-b, --baseline <name>', 'a baseline that needs no model: centre, uniform or random; repeatable', collect)
     .option('-d, --dataset <manifest>', 'the dataset manifest (JSON Lines, see README "Datasets")')
     .addOption(new Option('--tokens <rule>', "token rule of attention-GradCAM: all positions (ALBEF) or word tokens (LAVIS); default: the model card's").choices(['all', 'words'] as const))
+    .option('--topk <k>', "gScoreCAM: channels kept (default: the model card's, 300 for the paper's setting)", positiveInt)
+    .option('--mask-batch <n>', 'gScoreCAM: masked images per image-graph call', positiveInt, 32)
     .option('--device <device>', 'auto, cpu, cuda or cuda:N', 'auto')
     .option('--devices <list>', 'one inference worker per device: GPU ids such as 0,1 (or cpu, cuda:N); overrides --device', collect)
     .option('--threads <n>', 'onnxruntime threads (default: all cores)', positiveInt)

@@ -56,6 +56,8 @@ export interface ModelCard {
     heads?: number;
     topk?: number;
     channels?: number;
+    /** gScoreCAM: CLIP's logit scale, applied to the masked images' cosine similarities. */
+    logit_scale?: number;
   };
   score?: string;
   graphs: Record<string, GraphSpec>;

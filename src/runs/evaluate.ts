@@ -6,7 +6,9 @@ import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_BASELINE_OPTIONS, type BaselineName, type BaselineOptions } from '../cam/baselines.js';
-import type { TokenRule } from '../cam/attention-gradcam.js';
+import { attentionGradcamEngine, type TokenRule } from '../cam/attention-gradcam.js';
+import type { CamEngine } from '../cam/engine.js';
+import { gscorecamEngine } from '../cam/gscorecam.js';
 import type { CamGrid } from '../cam/grid.js';
 import { RunAggregator, type RunSummary } from '../metrics/aggregate.js';
 import type { InstanceRecord } from '../metrics/instance.js';
@@ -41,6 +43,9 @@ export interface EvalOptions {
   threads: number | undefined;
   verbose: boolean;
   tokens: TokenRule | null;
+  /** gScoreCAM: channels kept (default: the model card's, else 300) and masked images per graph call. */
+  topk?: number;
+  maskBatch: number;
   metrics: MetricOptions;
   baseline: BaselineOptions;
 }
@@ -54,6 +59,8 @@ export interface RunConfig {
   method: string;
   layer: number | string | null;
   tokens: TokenRule | null;
+  /** gScoreCAM's channel count, null for other methods. */
+  topk: number | null;
   dataset: string;
   dataset_name: string;
   split: string | null;
@@ -88,6 +95,13 @@ export interface RunResult {
 }
 
 export type ProgressListener = (p: RunProgress) => void;
+
+/** The CAM engine of a model's method. */
+function camEngine(model: LoadedModel, tokens: TokenRule, o: EvalOptions): CamEngine {
+  const card = model.card;
+  if (card.method === 'gscorecam') return gscorecamEngine(card, { topk: o.topk ?? card.cam.topk ?? 300, maskBatch: o.maskBatch });
+  return attentionGradcamEngine(card, tokens);
+}
 
 export function jobLabel(job: JobSpec): string {
   return job.kind === 'model' ? path.basename(path.resolve(job.dir)) : job.name;
@@ -158,6 +172,7 @@ async function runJob(
     method: model ? model.card.method : (spec as { name: string }).name,
     layer: model?.card.cam.layer ?? null,
     tokens,
+    topk: model?.card.method === 'gscorecam' ? (o.topk ?? model.card.cam.topk ?? 300) : null,
     dataset: o.dataset.file,
     dataset_name: o.dataset.name,
     split: o.dataset.split,
@@ -265,7 +280,7 @@ async function runJob(
         model,
         runners,
         tokenizer: PhraseTokenizer.load(model),
-        tokens: tokens!,
+        engine: camEngine(model, tokens!, o),
         metrics: o.metrics,
         batchSize: o.batchSize,
         imagesPerBatch: o.imagesPerBatch,

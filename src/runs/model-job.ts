@@ -1,14 +1,13 @@
 // One model over a dataset: images decoded and preprocessed ahead of inference (libvips threads and
 // the main thread) while the worker runs the graphs; the image graph once per image, the CAM graph per
 // chunk of phrases; rows and grids appended batch by batch.
-import { reduceTokens, type TokenRule } from '../cam/attention-gradcam.js';
+import type { CamEngine } from '../cam/engine.js';
 import type { CamGrid } from '../cam/grid.js';
 import type { MetricOptions } from '../metrics/options.js';
 import { MetricsWorkspace } from '../metrics/score-instance.js';
 import type { LoadedModel } from '../models/card.js';
 import { preprocessImage, type Preprocessed } from '../models/preprocess.js';
 import type { GraphRunner } from '../models/runner.js';
-import { f32, i64 } from '../models/tensor.js';
 import type { EncodedPhrase, PhraseTokenizer } from '../models/tokenizer.js';
 import { groupByImage, planBatches, type Batch, type DatasetInstance } from './dataset.js';
 import { baseRow, errorRow, scoredRow, type RowContext } from './rows.js';
@@ -19,7 +18,8 @@ export interface ModelJobOptions {
   /** One runner per device; batches go to whichever is free. */
   runners: GraphRunner[];
   tokenizer: PhraseTokenizer;
-  tokens: TokenRule;
+  /** How the CAM method runs the graphs (attention-GradCAM, gScoreCAM). */
+  engine: CamEngine;
   metrics: MetricOptions;
   batchSize: number;
   imagesPerBatch: number;
@@ -71,8 +71,6 @@ export async function runModelJob(todo: DatasetInstance[], o: ModelJobOptions): 
 }
 
 async function runBatch(batch: Batch<DatasetInstance>, decoded: Decoded[], key: string, runner: GraphRunner, o: ModelJobOptions, ws: MetricsWorkspace): Promise<void> {
-  const { card } = o.model;
-  const [H, W] = card.image.size;
   const rows: InstanceRow[] = [];
   const grids: (CamGrid | null)[] = [];
   const push = (row: InstanceRow, grid: CamGrid | null) => {
@@ -80,7 +78,7 @@ async function runBatch(batch: Batch<DatasetInstance>, decoded: Decoded[], key: 
     grids.push(grid);
   };
 
-  // Images that decoded become rows of the pixel tensor; the others turn their phrases into error rows.
+  // Images that decoded go to the graphs; the others turn their phrases into error rows.
   const slot = new Map<number, number>();
   const good: Preprocessed[] = [];
   decoded.forEach((d, i) => {
@@ -89,25 +87,31 @@ async function runBatch(batch: Batch<DatasetInstance>, decoded: Decoded[], key: 
       good.push(d.image);
     }
   });
-  const sizeOf = (i: number) => (decoded[i]!.ok ? { width: (decoded[i] as { image: Preprocessed }).image.width, height: (decoded[i] as { image: Preprocessed }).image.height } : null);
+  let prepared: string | null = null;
   if (good.length > 0) {
-    const pixels = new Float32Array(good.length * 3 * H * W);
-    good.forEach((g, i) => pixels.set(g.pixels, i * 3 * H * W));
-    await runner.image(key, { pixel_values: f32(pixels, [good.length, 3, H, W]) });
+    try {
+      await o.engine.prepare(runner, good, key);
+    } catch (err) {
+      prepared = `inference failed on the image graph: ${(err as Error).message.split('\n')[0]}`;
+    }
   }
 
   for (const chunk of batch.chunks) {
     const ready: { inst: DatasetInstance; base: InstanceRow; image: number; enc: EncodedPhrase; size: { width: number; height: number } }[] = [];
     for (const [imageIdx, inst] of chunk) {
       const d = decoded[imageIdx]!;
-      const size = sizeOf(imageIdx);
+      const size = d.ok ? { width: d.image.width, height: d.image.height } : null;
       const base = baseRow(inst, o.rowContext, size);
       if (!d.ok) {
         push(errorRow(base, d.error), null);
         continue;
       }
-      if ((inst.width !== undefined && inst.width !== size!.width) || (inst.height !== undefined && inst.height !== size!.height)) {
-        push(errorRow(base, `the image is ${size!.width}×${size!.height} but the manifest says ${inst.width}×${inst.height}`), null);
+      if (prepared !== null) {
+        push(errorRow(base, prepared), null);
+        continue;
+      }
+      if ((inst.width !== undefined && inst.width !== d.image.width) || (inst.height !== undefined && inst.height !== d.image.height)) {
+        push(errorRow(base, `the image is ${d.image.width}×${d.image.height} but the manifest says ${inst.width}×${inst.height}`), null);
         continue;
       }
       const enc = o.tokenizer.encode(inst.phrase);
@@ -121,21 +125,19 @@ async function runBatch(batch: Batch<DatasetInstance>, decoded: Decoded[], key: 
     const tokens = o.tokenizer.batch(ready.map((r) => r.enc));
     let out;
     try {
-      out = await runner.cam(key, {
-        image_index: i64(BigInt64Array.from(ready, (r) => BigInt(r.image)), [ready.length]),
-        input_ids: i64(tokens.inputIds, [tokens.B, tokens.T]),
-        attention_mask: i64(tokens.attentionMask, [tokens.B, tokens.T]),
-      });
+      out = await o.engine.infer(
+        runner,
+        tokens,
+        ready.map((r) => r.image),
+        key,
+      );
     } catch (err) {
       for (const r of ready) push(errorRow(r.base, `inference failed: ${(err as Error).message.split('\n')[0]}`), null);
       continue;
     }
-    const cam = out.cam!;
-    const score = out.score!.data as Float32Array;
-    const camGrids = reduceTokens(cam.data as Float32Array, cam.dims, tokens.lengths, o.tokens);
     ready.forEach((r, b) => {
-      const grid = camGrids[b]!;
-      const { row, store } = scoredRow(r.base, grid, r.inst.boxes, r.size.width, r.size.height, o.metrics, ws, { score: score[b] });
+      const grid = out.grids[b]!;
+      const { row, store } = scoredRow(r.base, grid, r.inst.boxes, r.size.width, r.size.height, o.metrics, ws, { score: out.scores[b] });
       push(row, store ? grid : null);
     });
   }

@@ -81,6 +81,7 @@ export function writeRun(instances: readonly TestInstance[], o: TestRunOptions):
     family: null,
     method: o.method ?? (kind === 'model' ? 'attention-gradcam' : 'centre'),
     layer: null,
+    topk: null,
     tokens: kind === 'model' ? 'all' : null,
     dataset: path.resolve(o.dataDir, 'manifest.jsonl'),
     dataset_name: 'testset',

@@ -47,6 +47,7 @@ describe('evaluate (toy model and baselines on generated shapes)', () => {
     threads: 1,
     verbose: false,
     tokens: null,
+    maskBatch: 8,
     metrics: resolveMetricOptions(),
     baseline: DEFAULT_BASELINE_OPTIONS,
     ...over,
@@ -148,6 +149,7 @@ describe('evaluate with several inference workers', () => {
         threads: 1,
         verbose: false,
         tokens: null,
+        maskBatch: 8,
         metrics: resolveMetricOptions(),
         baseline: DEFAULT_BASELINE_OPTIONS,
       };
