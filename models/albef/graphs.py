@@ -1,0 +1,49 @@
+"""ALBEF's two graphs: `image` (pixels -> cross-attention keys/values of every fusion layer) and `cam`
+(keys/values + phrases -> ITM score and per-token attention-GradCAM), see core/fusion_cam.py."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ..core.fusion_cam import FusionCamSpec, fusion_gradcam, image_kv
+from .model import ALBEF, MASK_VALUE
+
+
+def cam_spec(model: ALBEF, cam_layer: int | None = None) -> FusionCamSpec:
+    cfg = model.config
+    layer = cfg.cam_layer if cam_layer is None else cam_layer
+    return FusionCamSpec(num_heads=cfg.text_heads, head_dim=cfg.text_width // cfg.text_heads,
+                         cross_layers=tuple(cfg.fusion_layers), cam_layer=layer, grid=(cfg.grid, cfg.grid),
+                         mask_value=MASK_VALUE)
+
+
+class AlbefImageGraph(nn.Module):
+    """pixel_values [I, 3, S, S] -> cross_k, cross_v [I, L, H, N, d] (L fusion layers, N = 1 + patches)."""
+
+    def __init__(self, model: ALBEF, spec: FusionCamSpec):
+        super().__init__()
+        self.visual_encoder = model.visual_encoder
+        self.layers = model.text_encoder.encoder.layer
+        self.spec = spec
+
+    def forward(self, pixel_values: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return image_kv(self.layers, self.spec, self.visual_encoder(pixel_values))
+
+
+class AlbefCam:
+    """(cross_k, cross_v, image_index [B], input_ids [B, T], attention_mask [B, T]) -> score [B], cam [B, T, gh, gw]."""
+
+    def __init__(self, model: ALBEF, spec: FusionCamSpec):
+        self.model = model
+        self.spec = spec
+
+    def __call__(self, cross_k: torch.Tensor, cross_v: torch.Tensor, image_index: torch.Tensor,
+                 input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        text = self.model.text_encoder
+        keys = cross_k.index_select(0, image_index)
+        values = cross_v.index_select(0, image_index)
+        hidden = text.embeddings(input_ids)
+        itm = self.model.itm_head
+        return fusion_gradcam(text.encoder.layer, hidden, attention_mask, keys, values,
+                              lambda cls: itm(cls)[:, 1], self.spec)
