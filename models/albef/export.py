@@ -6,9 +6,9 @@ import torch
 
 from ..core.card import CLIP_MEAN, CLIP_STD, graph_card, provenance, write_card
 from ..core.checkpoint import load_strict, load_torch_file, sha256_of, state_dict_of
-from ..core.family import (ExportRequest, ExportResult, Log, Timer, check_parity, peak_rss_mb, random_phrases,
-                           resolve_config)
-from ..core.graph_export import TensorSpec, export_forward, pick_example_sizes, trace_with_gradients
+from ..core.family import ExportRequest, ExportResult, Log, Timer, peak_rss_mb, resolve_config
+from ..core.fusion_export import export_fusion_graphs
+from ..core.graph_export import ATTENTION_OPSET
 from ..core.tokenizer_files import TokenizerError, TokenizerFiles, build_bert_tokenizer, load_tokenizer
 from .checkpoint import albef_state_dict, infer_config
 from .graphs import AlbefCam, AlbefImageGraph, cam_spec
@@ -67,49 +67,13 @@ def export_albef(request: ExportRequest, log: Log = print) -> ExportResult:
     out = request.out
     out.mkdir(parents=True, exist_ok=True)
 
-    heads, dim, n_tokens = cfg.text_heads, cfg.text_width // cfg.text_heads, cfg.grid * cfg.grid + 1
-    n_layers, size, grid = len(spec.cross_layers), cfg.image_size, cfg.grid
-    sizes = pick_example_sizes(["I", "B", "T"], [n_layers, heads, n_tokens, dim, 3, size])
-    gen = torch.Generator().manual_seed(request.seed + 1)
-    pixels = torch.randn(sizes["I"], 3, size, size, generator=gen)
-    kv = ["I", n_layers, heads, n_tokens, dim]
-    kv_specs = [TensorSpec("cross_k", "float32", kv, "cross-attention keys of every fusion layer, [I, layer, head, token, dim]"),
-                TensorSpec("cross_v", "float32", kv, "cross-attention values of every fusion layer")]
-
-    image_graph = AlbefImageGraph(model, spec).eval()
-    log(f"exporting the image graph (ViT {cfg.vision_layers} layers at {size} px, keys/values of {n_layers} fusion layers)")
-    image = export_forward(image_graph, (pixels,), [TensorSpec("pixel_values", "float32", ["I", 3, size, size])],
-                           kv_specs, out / "image.onnx", opset=request.opset, check_args=[(pixels[:1],)])
-
-    with torch.no_grad():
-        keys, values = image_graph(pixels)
-    cam_fn = AlbefCam(model, spec)
-    special = dict(pad_id=tok.config["pad_token_id"], cls_id=tok.token_id("[CLS]"), sep_id=tok.token_id("[SEP]"))
-    ids, mask = random_phrases(gen, sizes["B"], sizes["T"], cfg.vocab_size, 5, **special)
-    index = torch.randint(0, sizes["I"], (sizes["B"],), generator=gen)
-    example = (keys, values, index, ids, mask)
-    ids1, mask1 = random_phrases(gen, 1, 4, cfg.vocab_size, 5, **special)
-    ids4, mask4 = random_phrases(gen, 4, 6, cfg.vocab_size, 5, **special)
-    checks = [(keys[:1], values[:1], torch.tensor([0]), ids1, mask1),
-              (keys[:2], values[:2], torch.tensor([1, 0, 1, 1]), ids4, mask4)]
-    log(f"tracing the CAM graph (forward and gradient, CAM at text layer {spec.cam_layer})")
-    traced = trace_with_gradients(cam_fn, example)
-    cam_inputs = kv_specs + [
-        TensorSpec("image_index", "int64", ["B"], "which of the I images each phrase belongs to"),
-        TensorSpec("input_ids", "int64", ["B", "T"]),
-        TensorSpec("attention_mask", "int64", ["B", "T"], "1 = token, 0 = padding")]
-    cam_outputs = [TensorSpec("score", "float32", ["B"], "ITM logit of the match class"),
-                   TensorSpec("cam", "float32", ["B", "T", grid, grid],
-                              "mean over heads of attn * relu(d score / d attn), per text position; padding 0")]
-    log("exporting the CAM graph")
-    cam = export_forward(traced, example, cam_inputs, cam_outputs, out / "cam.onnx", opset=request.opset,
-                         check_args=checks, reference=cam_fn)
-
-    # the split graphs against GradCAM computed the way ALBEF's Grounding.py computes it
-    with torch.no_grad():
-        got = cam_fn(keys, values, index, ids, mask)
-    want = albef_reference_gradcam(model, pixels[index], ids, mask, spec.cam_layer)
-    check_parity("ALBEF CAM graph", got, want, rtol=1e-4)
+    image_graph = AlbefImageGraph(model, spec, fused_attention=request.opset >= ATTENTION_OPSET).eval()
+    graphs = export_fusion_graphs(
+        image_graph, AlbefCam(model, spec),
+        lambda pixels, ids, mask: albef_reference_gradcam(model, pixels, ids, mask, spec.cam_layer),
+        spec, cfg.image_size, cfg.vocab_size, tok, out, request.opset, request.seed, log)
+    image, cam = graphs.image, graphs.cam
+    size, grid, heads = cfg.image_size, cfg.grid, cfg.text_heads
 
     tokenizer_file, tokenizer_config = tok.write(out)
     name = request.name or out.name

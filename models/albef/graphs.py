@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import torch
 from torch import nn
 
 from ..core.fusion_cam import FusionCamSpec, fusion_gradcam, image_kv
-from .model import ALBEF, MASK_VALUE
+from .model import ALBEF, MASK_VALUE, VisionAttention
 
 
 def cam_spec(model: ALBEF, cam_layer: int | None = None) -> FusionCamSpec:
@@ -21,14 +23,30 @@ def cam_spec(model: ALBEF, cam_layer: int | None = None) -> FusionCamSpec:
 class AlbefImageGraph(nn.Module):
     """pixel_values [I, 3, S, S] -> cross_k, cross_v [I, L, H, N, d] (L fusion layers, N = 1 + patches)."""
 
-    def __init__(self, model: ALBEF, spec: FusionCamSpec):
+    def __init__(self, model: ALBEF, spec: FusionCamSpec, fused_attention: bool = False):
         super().__init__()
         self.visual_encoder = model.visual_encoder
         self.layers = model.text_encoder.encoder.layer
         self.spec = spec
+        self.fused_attention = fused_attention
 
     def forward(self, pixel_values: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        return image_kv(self.layers, self.spec, self.visual_encoder(pixel_values))
+        with fused_vision_attention(self.visual_encoder, self.fused_attention):
+            embeds = self.visual_encoder(pixel_values)
+        return image_kv(self.layers, self.spec, embeds)
+
+
+@contextlib.contextmanager
+def fused_vision_attention(encoder: nn.Module, fused: bool):
+    blocks = [m for m in encoder.modules() if isinstance(m, VisionAttention)]
+    saved = [b.fused for b in blocks]
+    for b in blocks:
+        b.fused = fused
+    try:
+        yield
+    finally:
+        for b, flag in zip(blocks, saved):
+            b.fused = flag
 
 
 class AlbefCam:

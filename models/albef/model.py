@@ -112,15 +112,21 @@ class VisionAttention(nn.Module):
         self.attn_drop = nn.Dropout(cfg.vision_attention_dropout)
         self.proj = nn.Linear(cfg.vision_width, cfg.vision_width)
         self.proj_drop = nn.Dropout(cfg.vision_dropout)
+        # True: one fused scaled_dot_product_attention call (the same function; exports as ONNX
+        # Attention from opset 23, which onnxruntime runs ~2.5x faster than MatMul/Softmax/MatMul)
+        self.fused = False
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         b, n, c = x.shape
         qkv = self.qkv(x).reshape(b, n, 3, self.num_heads, self.head_dim).permute(2, 0, 3, 1, 4)
         q, k, v = qkv[0], qkv[1], qkv[2]
-        attn = ((q @ k.transpose(-2, -1)) * self.scale).softmax(dim=-1)
-        attn = self.attn_drop(attn)
-        x = (attn @ v).transpose(1, 2).reshape(b, n, c)
-        return self.proj_drop(self.proj(x))
+        if self.fused:
+            drop = self.attn_drop.p if self.training else 0.0
+            x = F.scaled_dot_product_attention(q, k, v, dropout_p=drop, scale=self.scale)
+        else:
+            attn = ((q @ k.transpose(-2, -1)) * self.scale).softmax(dim=-1)
+            x = self.attn_drop(attn) @ v
+        return self.proj_drop(self.proj(x.transpose(1, 2).reshape(b, n, c)))
 
 
 class VisionMlp(nn.Module):

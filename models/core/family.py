@@ -57,7 +57,7 @@ class ExportResult:
 
 def read_json_arg(value: str) -> dict:
     """A JSON object given inline or as a file path."""
-    text = Path(value).read_text() if Path(value).is_file() else value
+    text = value if value.lstrip().startswith("{") else Path(value).read_text()
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:

@@ -33,7 +33,9 @@ from torch._decomp import get_decompositions
 from torch.fx.experimental.proxy_tensor import make_fx
 
 STANDARD_DOMAINS = ("", "ai.onnx")
-DEFAULT_OPSET = 18
+DEFAULT_OPSET = 23
+# from opset 23 the image graphs' self-attention is ONNX's own Attention op (fast in onnxruntime)
+ATTENTION_OPSET = 23
 # protobuf's hard limit is 2 GiB; stay clear of it
 EXTERNAL_DATA_THRESHOLD = 1_800_000_000
 
