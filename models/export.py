@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="tokenizer.json, BERT vocab.txt, or a folder holding either (default: the checkpoint "
                              "folder for Hugging Face checkpoints; a built vocabulary for random weights)")
     parser.add_argument("--bpe", type=Path, help="clip (OpenAI layout): bpe_simple_vocab_16e6.txt.gz")
+    parser.add_argument("--topk", type=int, help="clip gScoreCAM: channels kept (default 300, the paper's)")
     parser.add_argument("--layer", type=int,
                         help="CAM layer: text-encoder layer for albef (default 8) and blip (default 6, LAVIS "
                              "compute_gradcam's block_num)")
@@ -56,7 +57,7 @@ def run(argv: list[str] | None = None) -> int:
     if args.opset < 17:
         print("error: --opset must be at least 17 (LayerNormalization)", file=sys.stderr)
         return 2
-    extra = {"bpe": args.bpe}
+    extra = {"bpe": args.bpe, "topk": args.topk}
     request = ExportRequest(family=args.family, out=args.out, checkpoint=args.checkpoint,
                             random_init=args.random_init, config=args.config, tokenizer=args.tokenizer,
                             layer=args.layer, opset=args.opset, seed=args.seed, name=args.name,

@@ -52,6 +52,8 @@ def load_strict(module: torch.nn.Module, state: dict[str, torch.Tensor], source:
     """Load the module's own keys from `state`; every key the module needs must be present with the
     right shape. Returns the checkpoint keys that were not used (momentum encoders, queues, heads...)."""
     own = module.state_dict()
+    # BatchNorm's step counter plays no part in inference
+    state = {**{k: v for k, v in own.items() if k.endswith("num_batches_tracked")}, **state}
     missing = [k for k in own if k not in state]
     if missing:
         shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
