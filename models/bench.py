@@ -26,14 +26,18 @@ from .core.family import ExportRequest
 from .core.graph_export import ort_session
 
 
-def median_ms(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
+def median_ms(fns: list, repeat: int) -> list[float]:
+    """Median wall time (ms) of each function, run interleaved (one of each per round, after a warm-up
+    round), so that load from other processes falls on all of them alike."""
+    for fn in fns:
         fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for slot, fn in enumerate(fns):
+            start = time.perf_counter()
+            fn()
+            times[slot].append((time.perf_counter() - start) * 1000)
+    return [statistics.median(t) for t in times]
 
 
 def rebuild(folder: Path, card: dict):
@@ -101,38 +105,41 @@ def main(argv: list[str] | None = None) -> None:
     card = json.loads((args.folder / "model.json").read_text())
     model, image_fn, cam_fn, reference, encode_image = rebuild(args.folder, card)
     model.requires_grad_(True)  # the reference back-propagates as its training code would
-    image = ort_session(args.folder / card["graphs"]["image"]["file"], threads=args.threads)
-    cam = ort_session(args.folder / card["graphs"]["cam"]["file"], threads=args.threads)
+    # no spinning: idle onnxruntime workers would otherwise take CPU from the PyTorch runs between them
+    image = ort_session(args.folder / card["graphs"]["image"]["file"], threads=args.threads, spinning=False)
+    cam = ort_session(args.folder / card["graphs"]["cam"]["file"], threads=args.threads, spinning=False)
     size = card["image"]["size"]
     pixels = torch.randn(1, 3, *size, generator=torch.Generator().manual_seed(0))
     print(f"{card['name']}: {args.threads} threads, {args.tokens} tokens per phrase, median of {args.repeat}")
 
     feeds = {"pixel_values": pixels.numpy()}
     image_out = image.run(None, feeds)
-    ort_ms = median_ms(lambda: image.run(None, feeds), args.repeat)
+    fused_fn = type(image_fn)(model, image_fn.spec, fused_attention=True).eval()
     with torch.no_grad():
-        eager_ms = median_ms(lambda: image_fn(pixels), args.repeat)
-    print(f"image graph  onnxruntime {ort_ms:8.1f} ms   PyTorch eager {eager_ms:8.1f} ms   x{eager_ms / ort_ms:.2f}")
+        ort_ms, eager_ms, fused_ms = median_ms(
+            [lambda: image.run(None, feeds), lambda: image_fn(pixels), lambda: fused_fn(pixels)], args.repeat)
+    print(f"image graph  onnxruntime {ort_ms:8.1f} ms   PyTorch eager {eager_ms:8.1f} ms (x{eager_ms / ort_ms:.2f})"
+          f"   PyTorch eager, fused attention (SDPA) {fused_ms:8.1f} ms (x{fused_ms / ort_ms:.2f})")
 
     names = [i.name for i in image.get_outputs()]
     image_tensors = dict(zip(names, image_out))
     torch_image = [torch.from_numpy(t) for t in image_out]
     with torch.no_grad():
         image_embeds = encode_image(pixels)
-    vocab = card["provenance"]["config"].get("vocab_size", 30522)
+    vocab = card["provenance"]["config"].get("vocab_size") or card["provenance"]["config"]["text_config"]["vocab_size"]
     for b in args.phrases:
         ids = torch.randint(1000, min(vocab, 20000), (b, args.tokens), generator=torch.Generator().manual_seed(b))
         mask = torch.ones(b, args.tokens, dtype=torch.long)
         index = torch.zeros(b, dtype=torch.long)
         cam_feeds = {**image_tensors, "image_index": index.numpy(), "input_ids": ids.numpy(),
                      "attention_mask": mask.numpy()}
-        ort_ms = median_ms(lambda: cam.run(None, cam_feeds), args.repeat)
-        split_ms = median_ms(lambda: cam_fn(*torch_image, index, ids, mask), args.repeat)
         embeds = image_embeds.expand(b, -1, -1).contiguous()
-        ref_ms = median_ms(lambda: (model.zero_grad(), reference(pixels, embeds, ids, mask)), args.repeat)
+        ort_ms, split_ms, ref_ms = median_ms([
+            lambda: cam.run(None, cam_feeds),
+            lambda: cam_fn(*torch_image, index, ids, mask),
+            lambda: (model.zero_grad(), reference(pixels, embeds, ids, mask))], args.repeat)
         print(f"cam graph B={b:<2} onnxruntime {ort_ms:8.1f} ms   same split in PyTorch {split_ms:8.1f} ms (x{split_ms / ort_ms:.2f})"
               f"   reference text pass + backward {ref_ms:8.1f} ms (x{ref_ms / ort_ms:.2f})")
-
 
 if __name__ == "__main__":
     main()

@@ -95,7 +95,7 @@ def export_albef(request: ExportRequest, log: Log = print) -> ExportResult:
         "score": "ITM logit of the match class (itm_head output 1), as ALBEF Grounding.py back-propagates",
         "graphs": {
             "image": graph_card(image, "once per image"),
-            "cam": graph_card(cam, "per batch of phrases; inputs cross_k/cross_v are the image graph's outputs"),
+            "cam": graph_card(cam, "per batch of phrases; inputs cross_k_*/cross_v_* are the image graph's outputs"),
         },
         "provenance": provenance(str(request.checkpoint) if request.checkpoint else None, sha, request.opset, config,
                                  seed=request.seed if request.checkpoint is None else None),

@@ -8,7 +8,7 @@ import contextlib
 import torch
 from torch import nn
 
-from ..core.fusion_cam import FusionCamSpec, fusion_gradcam, image_kv
+from ..core.fusion_cam import FusionCamSpec, fusion_gradcam, gather_kv, image_kv
 from .model import ALBEF, MASK_VALUE, VisionAttention
 
 
@@ -21,7 +21,7 @@ def cam_spec(model: ALBEF, cam_layer: int | None = None) -> FusionCamSpec:
 
 
 class AlbefImageGraph(nn.Module):
-    """pixel_values [I, 3, S, S] -> cross_k, cross_v [I, L, H, N, d] (L fusion layers, N = 1 + patches)."""
+    """pixel_values [I, 3, S, S] -> cross_k_<l>, cross_v_<l> [I, H, N, d] for each fusion layer l (N = 1 + patches)."""
 
     def __init__(self, model: ALBEF, spec: FusionCamSpec, fused_attention: bool = False):
         super().__init__()
@@ -30,7 +30,7 @@ class AlbefImageGraph(nn.Module):
         self.spec = spec
         self.fused_attention = fused_attention
 
-    def forward(self, pixel_values: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, pixel_values: torch.Tensor) -> tuple[torch.Tensor, ...]:
         with fused_vision_attention(self.visual_encoder, self.fused_attention):
             embeds = self.visual_encoder(pixel_values)
         return image_kv(self.layers, self.spec, embeds)
@@ -50,18 +50,17 @@ def fused_vision_attention(encoder: nn.Module, fused: bool):
 
 
 class AlbefCam:
-    """(cross_k, cross_v, image_index [B], input_ids [B, T], attention_mask [B, T]) -> score [B], cam [B, T, gh, gw]."""
+    """(cross_k_<l>, cross_v_<l> for each fusion layer, image_index [B], input_ids [B, T], attention_mask [B, T])
+    -> score [B], cam [B, T, gh, gw]."""
 
     def __init__(self, model: ALBEF, spec: FusionCamSpec):
         self.model = model
         self.spec = spec
 
-    def __call__(self, cross_k: torch.Tensor, cross_v: torch.Tensor, image_index: torch.Tensor,
-                 input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def __call__(self, *inputs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        *kv, image_index, input_ids, attention_mask = inputs
         text = self.model.text_encoder
-        keys = cross_k.index_select(0, image_index)
-        values = cross_v.index_select(0, image_index)
         hidden = text.embeddings(input_ids)
         itm = self.model.itm_head
-        return fusion_gradcam(text.encoder.layer, hidden, attention_mask, keys, values,
+        return fusion_gradcam(text.encoder.layer, hidden, attention_mask, gather_kv(kv, image_index),
                               lambda cls: itm(cls)[:, 1], self.spec)

@@ -96,7 +96,7 @@ def export_blip(request: ExportRequest, log: Log = print) -> ExportResult:
         "score": "ITM logit of the match class (itm_head output 1) with [ENC] first, as LAVIS compute_gradcam",
         "graphs": {
             "image": graph_card(graphs.image, "once per image"),
-            "cam": graph_card(graphs.cam, "per batch of phrases; inputs cross_k/cross_v are the image graph's outputs"),
+            "cam": graph_card(graphs.cam, "per batch of phrases; inputs cross_k_*/cross_v_* are the image graph's outputs"),
         },
         "provenance": provenance(str(request.checkpoint) if request.checkpoint else None, sha, request.opset, config,
                                  seed=request.seed if request.checkpoint is None else None),

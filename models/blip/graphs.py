@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..core.fusion_cam import FusionCamSpec, fusion_gradcam, image_kv
+from ..core.fusion_cam import FusionCamSpec, fusion_gradcam, gather_kv, image_kv
 from .model import default_cam_layer
 
 # Hugging Face's additive mask is the dtype's minimum; any large negative gives probability 0 in float32
@@ -47,7 +47,7 @@ def vision_forward(vision_model: nn.Module, pixel_values: torch.Tensor, fused: b
 
 
 class BlipImageGraph(nn.Module):
-    """pixel_values [I, 3, S, S] -> cross_k, cross_v [I, L, H, N, d] (every text layer cross-attends)."""
+    """pixel_values [I, 3, S, S] -> cross_k_<l>, cross_v_<l> [I, H, N, d] for every text layer l (all cross-attend)."""
 
     def __init__(self, model, spec: FusionCamSpec, fused_attention: bool = False):
         super().__init__()
@@ -56,26 +56,24 @@ class BlipImageGraph(nn.Module):
         self.spec = spec
         self.fused_attention = fused_attention
 
-    def forward(self, pixel_values: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, pixel_values: torch.Tensor) -> tuple[torch.Tensor, ...]:
         return image_kv(self.layers, self.spec, vision_forward(self.vision_model, pixel_values, self.fused_attention))
 
 
 class BlipCam:
-    """(cross_k, cross_v, image_index, input_ids, attention_mask) -> score [B], cam [B, T, gh, gw].
+    """(cross_k_<l>, cross_v_<l> for each layer, image_index, input_ids, attention_mask) -> score [B], cam [B, T, gh, gw].
     `input_ids` start with [ENC] (LAVIS's swap of the first token), which the evaluator applies."""
 
     def __init__(self, model, spec: FusionCamSpec):
         self.model = model
         self.spec = spec
 
-    def __call__(self, cross_k: torch.Tensor, cross_v: torch.Tensor, image_index: torch.Tensor,
-                 input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def __call__(self, *inputs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        *kv, image_index, input_ids, attention_mask = inputs
         text = self.model.text_encoder
-        keys = cross_k.index_select(0, image_index)
-        values = cross_v.index_select(0, image_index)
         emb = text.embeddings
         positions = torch.arange(input_ids.shape[1], device=input_ids.device)
         hidden = emb.LayerNorm(emb.word_embeddings(input_ids) + emb.position_embeddings(positions))
         itm = self.model.itm_head
-        return fusion_gradcam(text.encoder.layer, hidden, attention_mask, keys, values,
+        return fusion_gradcam(text.encoder.layer, hidden, attention_mask, gather_kv(kv, image_index),
                               lambda cls: itm(cls)[:, 1], self.spec)

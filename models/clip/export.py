@@ -231,7 +231,7 @@ def vit_tokenizer(request: ExportRequest, model) -> TokenizerFiles:
     else:
         merges = learn_merges(COMMON_WORDS * 3, max(0, min(vocab - 514, 2000)))
         tok = clip_tokenizer(merges, f"merges learnt from a built word list, {vocab} tokens", vocab)
-        tok.config["pad_token_id"] = tok.token_id(EOT)
+        tok.config.update(pad_token=EOT, pad_token_id=tok.token_id(EOT))  # as openai/clip-vit-base-patch16
     if tok.tokenizer.get_vocab_size(with_added_tokens=True) > vocab:
         raise TokenizerError("the tokenizer's vocabulary is larger than the model's")
     if request.checkpoint is not None and tok.tokenizer.token_to_id(SOT) is None:

@@ -62,7 +62,7 @@ class ClipResNetConfig:
 
 PRESETS: dict[str, dict] = {
     "rn50x16": {},
-    "rn-tiny": dict(embed_dim=32, image_size=128, vision_layers=[1, 1, 1, 1], vision_width=2, vision_heads=2,
+    "rn-tiny": dict(embed_dim=32, image_size=96, vision_layers=[1, 1, 1, 1], vision_width=2, vision_heads=2,
                     vocab_size=530, text_width=32, text_heads=2, text_layers=2),
 }
 

@@ -56,18 +56,32 @@ def merge_heads(x: torch.Tensor) -> torch.Tensor:
     return x.reshape(x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
 
 
-def image_kv(layers: Sequence[nn.Module], spec: FusionCamSpec, image_embeds: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Cross-attention keys and values of every fusion layer: two tensors [I, L, H, N, d]."""
-    keys, values = [], []
+def kv_names(spec: FusionCamSpec) -> list[str]:
+    """Graph names of the per-layer keys and values: cross_k_<layer>, cross_v_<layer>, layer by layer."""
+    return [f"cross_{kind}_{layer}" for layer in spec.cross_layers for kind in ("k", "v")]
+
+
+def image_kv(layers: Sequence[nn.Module], spec: FusionCamSpec, image_embeds: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """Cross-attention keys and values of every fusion layer, in `kv_names` order: keys transposed,
+    [I, H, d, N] (so that the per-phrase graph multiplies by them without transposing copies of them),
+    values [I, H, N, d]. One tensor per layer rather than one stack: slicing a stack per layer would
+    copy it in the graph."""
+    out = []
     for index in spec.cross_layers:
         attn = layers[index].crossattention.self
-        keys.append(split_heads(attn.key(image_embeds), spec.num_heads, spec.head_dim))
-        values.append(split_heads(attn.value(image_embeds), spec.num_heads, spec.head_dim))
-    return torch.stack(keys, dim=1), torch.stack(values, dim=1)
+        out.append(split_heads(attn.key(image_embeds), spec.num_heads, spec.head_dim).transpose(-1, -2))
+        out.append(split_heads(attn.value(image_embeds), spec.num_heads, spec.head_dim))
+    return tuple(out)
 
 
-def _attention_probs(query: torch.Tensor, key: torch.Tensor, bias: torch.Tensor | None, head_dim: int) -> torch.Tensor:
-    scores = torch.matmul(query, key.transpose(-1, -2)) / math.sqrt(head_dim)
+def gather_kv(kv: Sequence[torch.Tensor], image_index: torch.Tensor) -> list[torch.Tensor]:
+    """Per-phrase keys/values: each [I, ...] indexed by image_index [B] -> [B, ...]."""
+    return [t.index_select(0, image_index) for t in kv]
+
+
+def _attention_probs(query: torch.Tensor, key_t: torch.Tensor, bias: torch.Tensor | None, head_dim: int) -> torch.Tensor:
+    """softmax(q k^T / sqrt(d) + bias), `key_t` = k^T [..., d, N]."""
+    scores = torch.matmul(query, key_t) / math.sqrt(head_dim)
     if bias is not None:
         scores = scores + bias
     return scores.softmax(dim=-1)
@@ -79,15 +93,16 @@ def _self_attention(block: nn.Module, h_query: torch.Tensor, h: torch.Tensor, bi
     q = split_heads(attn.query(h_query), spec.num_heads, spec.head_dim)
     k = split_heads(attn.key(h), spec.num_heads, spec.head_dim)
     v = split_heads(attn.value(h), spec.num_heads, spec.head_dim)
-    context = torch.matmul(_attention_probs(q, k, bias, spec.head_dim), v)
+    context = torch.matmul(_attention_probs(q, k.transpose(-1, -2), bias, spec.head_dim), v)
     return block.output(merge_heads(context), h_query)
 
 
 def fusion_gradcam(layers: Sequence[nn.Module], hidden: torch.Tensor, attention_mask: torch.Tensor,
-                   keys: torch.Tensor, values: torch.Tensor, score_fn: Callable[[torch.Tensor], torch.Tensor],
+                   kv: Sequence[torch.Tensor], score_fn: Callable[[torch.Tensor], torch.Tensor],
                    spec: FusionCamSpec) -> tuple[torch.Tensor, torch.Tensor]:
     """Run the text encoder over `hidden` (the embedding output [B, T, D]) against per-phrase image
-    keys/values [B, L, H, N, d]; return the score [B] and the CAM [B, T, gh, gw].
+    keys/values (`kv_names` order: keys [B, H, d, N], values [B, H, N, d]); return the score [B] and
+    the CAM [B, T, gh, gw].
 
     `score_fn` maps the last layer's first-position state [B, D] to the score [B]."""
     bias = (1.0 - attention_mask[:, None, None, :].to(hidden.dtype)) * spec.mask_value
@@ -103,12 +118,12 @@ def fusion_gradcam(layers: Sequence[nn.Module], hidden: torch.Tensor, attention_
                 slot = cross_slot[index]
                 block = layer.crossattention
                 q = split_heads(block.self.query(h), spec.num_heads, spec.head_dim)
-                probs = _attention_probs(q, keys[:, slot], None, spec.head_dim)  # image tokens are never padded
+                probs = _attention_probs(q, kv[2 * slot], None, spec.head_dim)  # image tokens are never padded
                 if index == spec.cam_layer:
                     cam_probs = probs
                     leaf = probs.detach().requires_grad_(True)
                     probs = leaf
-                h = block.output(merge_heads(torch.matmul(probs, values[:, slot])), h)
+                h = block.output(merge_heads(torch.matmul(probs, kv[2 * slot + 1])), h)
             h = layer.output(layer.intermediate(h), h)
         score = score_fn(h[:, 0])
         (grad,) = torch.autograd.grad(score.sum(), leaf)

@@ -274,7 +274,9 @@ def initializer_bytes(model: onnx.ModelProto) -> int:
     return total
 
 
-def ort_session(path: str | Path, threads: int | None = None):
+def ort_session(path: str | Path, threads: int | None = None, spinning: bool = True):
+    """An onnxruntime CPU session. `spinning=False`: worker threads sleep between runs instead of
+    spinning (which otherwise takes CPU from whatever runs next in the process)."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -282,6 +284,8 @@ def ort_session(path: str | Path, threads: int | None = None):
     if threads:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+    if not spinning:
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 

@@ -40,10 +40,11 @@ class TokenizerFiles:
         return "tokenizer.json", "tokenizer_config.json"
 
     def encode_batch(self, texts: list[str], first_token: str | None = None, max_length: int | None = None,
-                     pad_to: int | None = None) -> tuple[list[list[int]], list[list[int]]]:
-        """Ids and masks padded to the longest (or `pad_to`), the evaluator's rules in Python: truncation
-        keeps the closing special token; `first_token` replaces the first id (BLIP's [ENC])."""
-        pad = self.config["pad_token_id"]
+                     pad_to: int | None = None, pad_id: int | None = None) -> tuple[list[list[int]], list[list[int]]]:
+        """Ids and masks padded to the longest (or `pad_to`) with `pad_id` (default: the tokenizer's),
+        the evaluator's rules in Python: truncation keeps the closing special token; `first_token`
+        replaces the first id (BLIP's [ENC])."""
+        pad = self.config["pad_token_id"] if pad_id is None else pad_id
         rows = []
         for text in texts:
             ids = self.tokenizer.encode(text).ids

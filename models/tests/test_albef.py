@@ -49,8 +49,8 @@ def test_split_graph_functions_equal_reference(layer, phrases, albef_tiny_folder
     index = torch.arange(len(phrases)) % 3
     spec = cam_spec(model, layer)
     with torch.no_grad():
-        keys, values = AlbefImageGraph(model, spec)(pixels)
-    score, cam = AlbefCam(model, spec)(keys, values, index, ids, mask)
+        kv = AlbefImageGraph(model, spec)(pixels)
+    score, cam = AlbefCam(model, spec)(*kv, index, ids, mask)
     ref_score, ref_cam = albef_reference_gradcam(model, pixels[index], ids, mask, layer)
     assert_close(score, ref_score, what="score")
     assert_close(cam, ref_cam, what="cam")
@@ -68,11 +68,10 @@ def test_onnx_graphs_equal_reference_gradcam(n_images, phrases, index, albef_tin
     cam_graph = ort_session(albef_tiny_folder / card["graphs"]["cam"]["file"])
     pixels = torch.randn(n_images, 3, 32, 32, generator=torch.Generator().manual_seed(n_images))
     ids, mask = encode(albef_tiny_folder, phrases)
-    keys, values = image.run(None, {"pixel_values": pixels.numpy()})
+    image_out = dict(zip([o.name for o in image.get_outputs()], image.run(None, {"pixel_values": pixels.numpy()})))
     image_index = torch.tensor(index)
     score, cam = cam_graph.run(["score", "cam"], {
-        "cross_k": keys, "cross_v": values, "image_index": image_index.numpy(),
-        "input_ids": ids.numpy(), "attention_mask": mask.numpy()})
+        **image_out, "image_index": image_index.numpy(), "input_ids": ids.numpy(), "attention_mask": mask.numpy()})
     ref_score, ref_cam = albef_reference_gradcam(model, pixels[image_index], ids, mask, card["cam"]["layer"])
     assert cam.shape == (len(phrases), ids.shape[1], 4, 4)
     assert_close(score, ref_score.numpy(), what="score")

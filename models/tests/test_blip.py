@@ -73,8 +73,8 @@ def test_split_graph_functions_equal_reference(blip_checkpoint, blip_folder, lay
     index = torch.tensor([2, 0, 1, 2])
     spec = cam_spec(model, layer)
     with torch.no_grad():
-        keys, values = BlipImageGraph(model, spec)(pixels)
-    score, cam = BlipCam(model, spec)(keys, values, index, ids, mask)
+        kv = BlipImageGraph(model, spec)(pixels)
+    score, cam = BlipCam(model, spec)(*kv, index, ids, mask)
     ref_score, ref_cam = blip_reference_gradcam(model, pixels[index], ids, mask, layer)
     assert_close(score, ref_score, what="score")
     assert_close(cam, ref_cam, what="cam")
@@ -92,9 +92,9 @@ def test_onnx_graphs_equal_reference_gradcam(blip_checkpoint, blip_folder, n_ima
     cam_graph = ort_session(blip_folder / "cam.onnx")
     pixels = torch.randn(n_images, 3, 32, 32, generator=torch.Generator().manual_seed(n_images))
     ids, mask = encode(blip_folder, phrases)
-    keys, values = image.run(None, {"pixel_values": pixels.numpy()})
+    image_out = dict(zip([o.name for o in image.get_outputs()], image.run(None, {"pixel_values": pixels.numpy()})))
     image_index = torch.tensor(index)
-    score, cam = cam_graph.run(["score", "cam"], {"cross_k": keys, "cross_v": values, "image_index": image_index.numpy(),
+    score, cam = cam_graph.run(["score", "cam"], {**image_out, "image_index": image_index.numpy(),
                                                   "input_ids": ids.numpy(), "attention_mask": mask.numpy()})
     ref_score, ref_cam = blip_reference_gradcam(model, pixels[image_index], ids, mask, card["cam"]["layer"])
     assert_close(score, ref_score.numpy(), what="score")

@@ -46,7 +46,7 @@ def openai_files(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("openai")
     model = tiny_resnet()
     half = tiny_resnet().half()
-    scripted = torch.jit.trace(model, (torch.randn(1, 3, 128, 128), torch.tensor([[528] + [5] * 5 + [529] + [0] * 70])),
+    scripted = torch.jit.trace(model, (torch.randn(1, 3, 96, 96), torch.tensor([[528] + [5] * 5 + [529] + [0] * 70])),
                                check_trace=False)
     scripted.half()
     torch.jit.save(scripted, str(folder / "RN-tiny.pt"))
@@ -99,7 +99,7 @@ def tokens(folder: Path, phrases: list[str]) -> torch.Tensor:
 def test_gscorecam_over_graphs_equals_reference(rn_folder, openai_files, phrase):
     model = reference_resnet(openai_files)
     card, run_image, run_text, run_grad = sessions(rn_folder)
-    pixels = torch.randn(1, 3, 128, 128, generator=torch.Generator().manual_seed(len(phrase)))
+    pixels = torch.randn(1, 3, 96, 96, generator=torch.Generator().manual_seed(len(phrase)))
     ids = tokens(rn_folder, [phrase])
     want = gscorecam_reference(model, pixels, ids, topk=card["cam"]["topk"])
     got = gscorecam_from_graphs(run_image, run_text, run_grad, pixels, ids, card["cam"]["topk"], card["cam"]["logit_scale"])
@@ -115,7 +115,7 @@ def test_gscorecam_over_graphs_equals_reference(rn_folder, openai_files, phrase)
 def test_gradient_graph_batches_phrases_over_images(rn_folder, openai_files):
     """B phrases over I images (I != B) in one run equal one run per pair."""
     _, run_image, run_text, run_grad = sessions(rn_folder)
-    pixels = torch.randn(2, 3, 128, 128, generator=torch.Generator().manual_seed(0))
+    pixels = torch.randn(2, 3, 96, 96, generator=torch.Generator().manual_seed(0))
     acts, embeds = run_image(pixels)
     text = run_text(tokens(rn_folder, PHRASES))
     index = torch.tensor([1, 0, 1])
