@@ -2,7 +2,7 @@
 // (models/README.md, "gScoreCAM"): channels ranked by the spatial mean of the gradient, the top k kept,
 // each upsampled (bilinear, align_corners=True), min-max normalised and used to mask the input image;
 // the CLIP logit of each masked image is that channel's score; weights = softmax over all channels
-// (unselected ones scoring 0); cam = relu(Σ w_c A_c), min-max normalised. The masked images depend on
+// (unselected ones scoring 0); cam = relu(Σ w_c A_c) (its final min-max is the metrics' step 2). The masked images depend on
 // the image and the channel only, so their embeddings are cached across the phrases of an image.
 import type { ModelCard } from '../models/card.js';
 import type { GraphRunner } from '../models/runner.js';
@@ -76,7 +76,12 @@ export function channelWeights(C: number, indices: readonly number[], scores: Ar
   return full;
 }
 
-/** cam = relu(Σ_c w_c A_c) over `activations` (C × h × w), then `(x − min) / (max − min + 1e-8)`. */
+/**
+ * cam = relu(Σ_c w_c A_c) over `activations` (C × h × w). gScoreCAM then min-max normalises it
+ * (`(x − min) / (max − min + 1e-8)`), a positive affine map that the metrics' own min-max normalisation
+ * (metrics.md step 2) undoes, so the grid is kept as it is: normalising twice would only add rounding,
+ * which matters when the map's range is a tiny fraction of its values.
+ */
 export function combineChannels(activations: ArrayLike<number>, C: number, h: number, w: number, weights: ArrayLike<number>): CamGrid {
   const n = h * w;
   const acc = new Float64Array(n);
@@ -86,18 +91,21 @@ export function combineChannels(activations: ArrayLike<number>, C: number, h: nu
     const base = c * n;
     for (let p = 0; p < n; p++) acc[p]! += wc * activations[base + p]!;
   }
+  const data = new Float32Array(n);
+  for (let p = 0; p < n; p++) data[p] = acc[p]! > 0 ? acc[p]! : 0;
+  return { data, h, w };
+}
+
+/** gScoreCAM's final `(x − min) / (max − min + 1e-8)`, for views that want its [0, 1] map. */
+export function normaliseCam(grid: CamGrid): CamGrid {
   let min = Infinity;
   let max = -Infinity;
-  for (let p = 0; p < n; p++) {
-    const v = acc[p]! > 0 ? acc[p]! : 0;
-    acc[p] = v;
+  for (const v of grid.data) {
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const data = new Float32Array(n);
   const den = max - min + 1e-8;
-  for (let p = 0; p < n; p++) data[p] = (acc[p]! - min) / den;
-  return { data, h, w };
+  return { data: grid.data.map((v) => (v - min) / den), h: grid.h, w: grid.w };
 }
 
 /** Runs the image graph on masked images and returns their unit-length embeddings, `n × E`. */
