@@ -19,7 +19,6 @@ import statistics
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from .core.family import ExportRequest
@@ -50,7 +49,6 @@ def rebuild(folder: Path, card: dict):
     if family == "albef":
         from .albef.export import build_model
         from .albef.graphs import AlbefCam, AlbefImageGraph, cam_spec
-        from .albef.reference import albef_reference_gradcam
 
         model, _, _ = build_model(request, quiet)
         spec = cam_spec(model, card["cam"]["layer"])
