@@ -19,7 +19,6 @@ import statistics
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from .core.family import ExportRequest
@@ -50,7 +49,6 @@ def rebuild(folder: Path, card: dict):
     if family == "albef":
         from .albef.export import build_model
         from .albef.graphs import AlbefCam, AlbefImageGraph, cam_spec
-        from .albef.reference import albef_reference_gradcam
 
         model, _, _ = build_model(request, quiet)
         spec = cam_spec(model, card["cam"]["layer"])
@@ -128,7 +126,7 @@ def main(argv: list[str] | None = None) -> None:
         image_embeds = encode_image(pixels)
     vocab = card["provenance"]["config"].get("vocab_size") or card["provenance"]["config"]["text_config"]["vocab_size"]
     for b in args.phrases:
-        ids = torch.randint(1000, min(vocab, 20000), (b, args.tokens), generator=torch.Generator().manual_seed(b))
+        ids = torch.randint(min(1000, vocab // 2), min(vocab - 2, 20000), (b, args.tokens), generator=torch.Generator().manual_seed(b))
         mask = torch.ones(b, args.tokens, dtype=torch.long)
         index = torch.zeros(b, dtype=torch.long)
         cam_feeds = {**image_tensors, "image_index": index.numpy(), "input_ids": ids.numpy(),

@@ -10,7 +10,7 @@ import torch
 
 from ..core.card import CLIP_MEAN, CLIP_STD, graph_card, provenance, write_card
 from ..core.checkpoint import CheckpointError, load_strict, load_torch_file, sha256_of, state_dict_of
-from ..core.family import ExportRequest, ExportResult, Log, Timer, check_parity, peak_rss_mb, resolve_config
+from ..core.family import ExportRequest, ExportResult, Log, Timer, check_parity, peak_rss_mb, read_json_arg, resolve_config
 from ..core.graph_export import (ATTENTION_OPSET, TensorSpec, export_forward, pick_example_sizes,
                                  trace_with_gradients)
 from ..core.random_init import init_random
@@ -27,17 +27,21 @@ CONTEXT = 77
 
 
 def export_clip(request: ExportRequest, log: Log = print) -> ExportResult:
+    """Hugging Face folders and ViT configs (`vision_config`) go to GradCAM; OpenAI ResNets to gScoreCAM."""
     if request.random_init is not None:
-        if request.random_init in VIT_PRESETS or _config_is_vit(request.random_init):
+        value = request.random_init
+        if value in VIT_PRESETS:
             return export_clip_vit(request, log)
-        return export_clip_resnet(request, log)
+        if value in RN_PRESETS:
+            return export_clip_resnet(request, log)
+        if not (value.lstrip().startswith("{") or Path(value).is_file()):
+            raise ValueError(f"--random-init {value}: neither a CLIP preset ({', '.join([*RN_PRESETS, *VIT_PRESETS])}) "
+                             "nor a JSON file")
+        vit = "vision_config" in read_json_arg(value)
+        return export_clip_vit(request, log) if vit else export_clip_resnet(request, log)
     if Path(request.checkpoint).is_dir():
         return export_clip_vit(request, log)
     return export_clip_resnet(request, log)
-
-
-def _config_is_vit(value: str) -> bool:
-    return value not in RN_PRESETS and "vision_config" in resolve_config(ExportRequest("clip", Path("."), random_init=value), {})
 
 
 # ------------------------------------------------------------------------------------------------

@@ -73,8 +73,11 @@ def resolve_config(request: ExportRequest, presets: dict[str, dict]) -> dict:
     if request.random_init is not None:
         if request.random_init in presets:
             values.update(presets[request.random_init])
-        else:
+        elif request.random_init.lstrip().startswith("{") or Path(request.random_init).is_file():
             values.update(read_json_arg(request.random_init))
+        else:
+            raise ValueError(f"--random-init {request.random_init}: neither a preset of {request.family} "
+                             f"({', '.join(presets)}) nor a JSON file")
     if request.config:
         values.update(read_json_arg(request.config))
     return values

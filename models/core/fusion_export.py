@@ -71,8 +71,10 @@ def export_fusion_graphs(image_graph: nn.Module, cam_fn: Callable, reference: Ca
     cam = export_forward(traced, example, cam_inputs, cam_outputs, out / "cam.onnx", opset=opset,
                          check_args=checks, reference=cam_fn)
 
+    # two pairs (one full-length phrase, one padded) bound the reference's memory on large models
+    pairs = slice(0, 2)
     with torch.no_grad():
-        got = cam_fn(*kv_out, index, ids, mask)
-    want = reference(pixels[index], ids, mask)
+        got = cam_fn(*kv_out, index[pairs], ids[pairs], mask[pairs])
+    want = reference(pixels[index[pairs]], ids[pairs], mask[pairs])
     error = check_parity("CAM graph vs reference GradCAM", got, want, rtol=1e-4)
     return FusionGraphs(image, cam, error)

@@ -4,7 +4,6 @@ GradCAM on the Hugging Face model; the tokenizer and the TorchScript weight read
 
 from __future__ import annotations
 
-import io
 import json
 import pickle
 import zipfile
