@@ -17,7 +17,7 @@ export const REPORT_METRICS = [
 export type ReportMetric = (typeof REPORT_METRICS)[number];
 
 /** The columns of Q-GroundCAM's Table 1, the default of `groundcam report`. */
-export const TABLE1_METRICS: readonly ReportMetric[] = ['pg_acc', 'pg_unc', 'iou_soft', 'iou_bin', 'dice_soft', 'dice_bin', 'io_ratio', 'wdp_soft', 'wdp_bin'];
+export const TABLE1_METRICS = ['pg_acc', 'pg_unc', 'iou_soft', 'iou_bin', 'dice_soft', 'dice_bin', 'io_ratio', 'wdp_soft', 'wdp_bin'] as const satisfies readonly ReportMetric[];
 
 export interface ReportMetricInfo {
   /** Column header in Markdown and plain text. */

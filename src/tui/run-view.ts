@@ -1,7 +1,10 @@
 // What the live table shows of one run: a plain view model, built by the eval pipeline, rendered by
-// eval-table.tsx (terminal UI) or progress-lines.ts (no TTY).
+// eval-table.tsx (terminal UI) or plain-table.ts (no TTY).
 
-export const TABLE_METRICS = ['pg_acc', 'pg_unc', 'iou_soft', 'iou_bin', 'dice_soft', 'dice_bin', 'io_ratio', 'wdp_soft', 'wdp_bin'] as const;
+import { TABLE1_METRICS } from '../report/report-metrics.js';
+
+/** The live table's rows: the columns of the paper's Table 1, as `groundcam report` shows them. */
+export const TABLE_METRICS = TABLE1_METRICS;
 export type TableMetric = (typeof TABLE_METRICS)[number];
 
 export const METRIC_LABELS: Record<TableMetric, string> = {
