@@ -1,0 +1,1 @@
+"""Trains the bundled ALBEF-architecture model on the shapes benchmark (see __main__.py)."""
