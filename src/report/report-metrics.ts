@@ -1,19 +1,9 @@
 // The metric columns a report can show (metrics.md §5), with their labels, digits and direction, in one
 // place for every writer. The default set is the paper's Table 1.
 
-export const REPORT_METRICS = [
-  'pg_acc',
-  'pg_unc',
-  'pg_unc_rate',
-  'peaks',
-  'iou_soft',
-  'iou_bin',
-  'dice_soft',
-  'dice_bin',
-  'io_ratio',
-  'wdp_soft',
-  'wdp_bin',
-] as const;
+import { MEAN_METRICS } from '../metrics/instance.js';
+
+export const REPORT_METRICS = ['pg_acc', 'pg_unc', 'pg_unc_rate', ...MEAN_METRICS] as const;
 export type ReportMetric = (typeof REPORT_METRICS)[number];
 
 /** The columns of Q-GroundCAM's Table 1, the default of `groundcam report`. */
