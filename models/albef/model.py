@@ -15,20 +15,24 @@ probabilities (after softmax, before dropout) and their gradient, as ALBEF's `Gr
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from ..core.config import ConfigDict
 
 # Additive attention mask on padding positions, as ALBEF's xbert `get_extended_attention_mask`.
 MASK_VALUE = -10000.0
 
 
 @dataclass
-class AlbefConfig:
+class AlbefConfig(ConfigDict):
     """Every size of the architecture. Defaults are ALBEF's released models (ViT-B/16 at 384,
     BERT-base with fusion from layer 6, `configs/config_bert.json` and `configs/Grounding.yaml`)."""
+
+    LABEL = "ALBEF"
 
     image_size: int = 384
     patch_size: int = 16
@@ -75,17 +79,6 @@ class AlbefConfig:
     @property
     def fusion_layers(self) -> list[int]:
         return list(range(self.fusion_layer, self.text_layers))
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, values: dict) -> "AlbefConfig":
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(f"unknown ALBEF config keys: {', '.join(unknown)} (known: {', '.join(sorted(known))})")
-        return cls(**values)
 
 
 # ----------------------------------------------------------------------------------------------------

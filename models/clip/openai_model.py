@@ -12,16 +12,20 @@ as well).
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..core.config import ConfigDict
+
 
 @dataclass
-class ClipResNetConfig:
+class ClipResNetConfig(ConfigDict):
     """Defaults: RN50x16 (OpenAI's `build_model` reads the same numbers off the state dict)."""
+
+    LABEL = "CLIP"
 
     embed_dim: int = 768
     image_size: int = 384
@@ -47,17 +51,6 @@ class ClipResNetConfig:
     @property
     def grid(self) -> int:
         return self.image_size // 32
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, values: dict) -> "ClipResNetConfig":
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(f"unknown CLIP config keys: {', '.join(unknown)}")
-        return cls(**values)
 
 
 PRESETS: dict[str, dict] = {
