@@ -89,11 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     python_env_ok()
     torch.set_num_threads(args.threads)
     torch.use_deterministic_algorithms(True)
-    lines: list[str] = []
 
     def log(line: str) -> None:
         print(line, flush=True)
-        lines.append(line)
 
     if args.export_only:
         return export_only(args, log)
